@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What every subcommand shares: exit codes, messages, option parsing helpers. */
+#ifndef SCPROF_CLI_H
+#define SCPROF_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "scprof/error.h"
+#include "util/util.h"
+
+/* Documented exit codes (scprof(1), EXIT STATUS). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FINDINGS = 1, /* invalid profile, differences, findings */
+	EXIT_USAGE = 2, /* bad usage, unreadable or unparsable input, I/O error */
+	EXIT_SETUP = 125, /* scprof could not set up the sandbox */
+};
+
+/* Print "scprof: MSG" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a library error (with its position) and return EXIT_USAGE. */
+int cli_report(const struct scprof_error *e);
+/* "scprof CMD: unknown option"...; prints the usage hint and returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print a diagnostic as FILE:LINE:COL: error|warning: MSG. */
+void cli_print_diag(const char *file, const struct scprof_diag *d);
+/* True when stdout/stderr should get colour. */
+bool cli_color(int fd);
+/* Print @help (a usage text) to stdout and return 0; used by --help everywhere. */
+int cli_help(const char *help);
+
+/* Write @s (a whole output) to @path ("-" or NULL for stdout), atomically; returns an exit code. */
+int cli_write_output(const char *path, const char *data, size_t len);
+
+/* Subcommands: cli/cmd-<verb>.c. */
+int cmd_validate(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_compile(int argc, char **argv);
+int cmd_disasm(int argc, char **argv);
+int cmd_emulate(int argc, char **argv);
+
+#endif
