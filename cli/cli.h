@@ -35,6 +35,35 @@ int cli_help(const char *help);
 /* Write @s (a whole output) to @path ("-" or NULL for stdout), atomically; returns an exit code. */
 int cli_write_output(const char *path, const char *data, size_t len);
 
+struct scprof_profile;
+struct scprof_context;
+struct node;
+
+/*
+ * Load a profile, printing the first error as one line (FILE:LINE:COL: message).
+ * Returns EXIT_OK, or EXIT_USAGE: an unreadable or invalid input is an input error
+ * for every command but validate.
+ */
+int cli_load_profile(const char *source, struct scprof_profile **out);
+
+/* Options every command that builds a filter shares: --arch, --caps, --kernel, --native. */
+#define CLI_CONTEXT_OPTIONS                                                                   \
+	{ "arch", required_argument, NULL, 'a' }, { "caps", required_argument, NULL, 0x100 }, \
+		{ "kernel", required_argument, NULL, 0x101 },                                 \
+	{                                                                                     \
+		"native", required_argument, NULL, 0x102                                      \
+	}
+#define CLI_CONTEXT_HELP                                                                           \
+	"  -a, --arch ARCH     build for ARCH (repeatable; default: the profile's, plus native)\n" \
+	"      --caps LIST     capabilities for includes/excludes (default: Docker's set; ALL)\n"  \
+	"      --kernel X.Y    kernel version for minKernel (default: the running kernel)\n"       \
+	"      --native ARCH   host architecture that picks archMap entries (default: this one)\n"
+/* Handle one of CLI_CONTEXT_OPTIONS; returns 1 if handled, 0 if not ours, <0 on error (printed). */
+int cli_context_option(const char *cmd, struct scprof_context *ctx, int opt, const char *arg);
+
+/* Print a document tree as pretty JSON to stdout. */
+void cli_print_json(const struct node *doc);
+
 /* Subcommands: cli/cmd-<verb>.c. */
 int cmd_validate(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);

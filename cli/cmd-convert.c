@@ -1,9 +1,120 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* scprof convert (being written). */
+/* scprof convert: between the OCI/Docker JSON profile and the SPO SeccompProfile. */
+#include <ctype.h>
+#include <libgen.h>
+
 #include "cli/cli.h"
+#include "scprof/profile.h"
+
+static const char help[] =
+	"usage: scprof convert --to oci|spo|spo-json [--name NAME] [--compact] [-o OUT] PROFILE\n"
+	"\n"
+	"Convert a profile.  'oci' writes the linux.seccomp JSON object that runc, Docker,\n"
+	"Podman and the kubelet's Localhost profiles read; 'spo' writes a Security Profiles\n"
+	"Operator SeccompProfile in YAML ('spo-json': in JSON).\n"
+	"\n"
+	"      --to FORMAT     oci, spo or spo-json (required)\n"
+	"      --name NAME     metadata.name of the SeccompProfile (default: the input's\n"
+	"                      name, else derived from the file name)\n"
+	"      --compact       JSON without whitespace\n"
+	"  -o, --output OUT    write to OUT atomically (default: stdout)\n"
+	"  -h, --help          show this help\n";
+
+/* A Kubernetes object name from a file name: lowercase alphanumerics and '-'. */
+static char *name_from_path(const char *path)
+{
+	_cleanup_free_ char *copy = xstrdup(path);
+	char *base = basename(copy);
+	char *dot = strchr(base, '.');
+	if (dot && dot != base)
+		*dot = '\0';
+	struct strbuf sb = STRBUF_INIT;
+	for (const char *s = base; *s && sb.len < 63; s++) {
+		char ch = (char)tolower((unsigned char)*s);
+		if (isalnum((unsigned char)ch))
+			strbuf_addc(&sb, ch);
+		else if (sb.len && sb.buf[sb.len - 1] != '-')
+			strbuf_addc(&sb, '-');
+	}
+	while (sb.len && sb.buf[sb.len - 1] == '-')
+		sb.buf[--sb.len] = '\0';
+	if (!sb.len)
+		strbuf_adds(&sb, "profile");
+	return strbuf_detach(&sb);
+}
 
 int cmd_convert(int argc, char **argv)
 {
-	cli_error("convert: not available in this build");
-	return EXIT_USAGE;
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' }, { "name", required_argument, NULL, 'n' },
+		{ "compact", no_argument, NULL, 'c' },	{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },	{ NULL, 0, NULL, 0 },
+	};
+	const char *to = NULL, *name = NULL, *output = "-";
+	unsigned flags = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			to = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'c':
+			flags |= SCPROF_WRITE_COMPACT;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			return cli_help(help);
+		default:
+			return cli_usage_error("convert", "unknown option");
+		}
+	}
+	if (!to)
+		return cli_usage_error("convert", "--to is required");
+	enum scprof_format format;
+	if (!strcmp(to, "oci"))
+		format = SCPROF_FORMAT_OCI_JSON;
+	else if (!strcmp(to, "spo") || !strcmp(to, "spo-yaml"))
+		format = SCPROF_FORMAT_SPO_YAML;
+	else if (!strcmp(to, "spo-json"))
+		format = SCPROF_FORMAT_SPO_JSON;
+	else
+		return cli_usage_error("convert", "--to must be oci, spo or spo-json, not '%s'",
+				       to);
+	if (optind + 1 != argc)
+		return cli_usage_error("convert", "expected exactly one profile");
+
+	const char *src = argv[optind];
+	struct scprof_profile *p = NULL;
+	if (cli_load_profile(src, &p) != EXIT_OK)
+		return EXIT_USAGE;
+
+	if (format == SCPROF_FORMAT_OCI_JSON && p->kind == SCPROF_KIND_SPO) {
+		if (p->n_annotations || p->state || p->disabled >= 0)
+			cli_warning(
+				"the SeccompProfile's metadata, annotations and state are not part of an OCI profile; dropped");
+	} else if (format != SCPROF_FORMAT_OCI_JSON) {
+		if (p->has_default_errno_ret && p->default_errno_ret != EPERM)
+			cli_warning(
+				"a SeccompProfile has no defaultErrnoRet; runtimes will return EPERM instead of %u",
+				p->default_errno_ret);
+		if (name) {
+			free(p->name);
+			p->name = xstrdup(name);
+		} else if (!p->name) {
+			p->name = strcmp(src, "-") ? name_from_path(src) : xstrdup("profile");
+		}
+	}
+	_cleanup_free_ char *out = NULL;
+	size_t len;
+	_cleanup_error_ struct scprof_error *err = NULL;
+	int r = scprof_profile_write(p, format, flags, &out, &len, &err);
+	scprof_profile_free(p);
+	if (r < 0)
+		return cli_report(err);
+	return cli_write_output(output, out, len);
 }

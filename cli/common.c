@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Helpers the subcommands share: loading profiles, context options, JSON output. */
+#include "cli/cli.h"
+#include "format/node.h"
+#include "scprof/profile.h"
+#include "scprof/semantic.h"
+
+int cli_load_profile(const char *source, struct scprof_profile **out)
+{
+	_cleanup_error_ struct scprof_error *err = NULL;
+	int r = scprof_profile_load(source, out, NULL, &err);
+	if (r < 0) {
+		return cli_report(err);
+	}
+	return EXIT_OK;
+}
+
+int cli_context_option(const char *cmd, struct scprof_context *ctx, int opt, const char *arg)
+{
+	_cleanup_error_ struct scprof_error *err = NULL;
+	const struct scprof_arch *a;
+	switch (opt) {
+	case 'a':
+		a = scprof_arch_by_name(arg);
+		if (!a) {
+			cli_usage_error(cmd, "unknown architecture '%s'", arg);
+			return -1;
+		}
+		if (ctx->n_arches == ARRAY_SIZE(ctx->arches)) {
+			cli_usage_error(cmd, "too many --arch options");
+			return -1;
+		}
+		for (size_t i = 0; i < ctx->n_arches; i++)
+			if (ctx->arches[i] == a)
+				return 1;
+		ctx->arches[ctx->n_arches++] = a;
+		return 1;
+	case 0x100:
+		if (scprof_caps_parse(arg, &ctx->caps, &err) < 0) {
+			cli_usage_error(cmd, "%s", err->msg);
+			return -1;
+		}
+		return 1;
+	case 0x101:
+		if (scprof_kernel_parse(arg, &ctx->kernel_major, &ctx->kernel_minor) < 0) {
+			cli_usage_error(cmd, "--kernel wants a version like 5.10, not '%s'", arg);
+			return -1;
+		}
+		return 1;
+	case 0x102:
+		a = scprof_arch_by_name(arg);
+		if (!a) {
+			cli_usage_error(cmd, "unknown architecture '%s'", arg);
+			return -1;
+		}
+		ctx->native = a;
+		return 1;
+	}
+	return 0;
+}
+
+void cli_print_json(const struct node *doc)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_write(doc, true, &sb);
+	fwrite(sb.buf, 1, sb.len, stdout);
+	strbuf_release(&sb);
+}

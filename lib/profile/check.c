@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Whole-profile checks: what a runtime would reject, skip or read differently than written. */
+#include "profile/profile.h"
+
+#define ERR_RULE(d, x, ...) \
+	scprof_diags_add((d), SCPROF_SEV_ERROR, (x)->line, (x)->col, __VA_ARGS__)
+#define WARN_RULE(d, x, ...) \
+	scprof_diags_add((d), SCPROF_SEV_WARNING, (x)->line, (x)->col, __VA_ARGS__)
+
+/* The architectures the profile lists (architectures, or every archMap entry), else native. */
+static size_t listed_arches(const struct scprof_profile *p, const struct scprof_arch **out,
+			    size_t max)
+{
+	size_t n = 0;
+#define ADD_ARCH(name)                                                    \
+	do {                                                              \
+		const struct scprof_arch *a_ = scprof_arch_by_name(name); \
+		bool dup_ = false;                                        \
+		for (size_t k_ = 0; k_ < n; k_++)                         \
+			dup_ |= out[k_] == a_;                            \
+		if (a_ && !dup_ && n < max)                               \
+			out[n++] = a_;                                    \
+	} while (0)
+	for (size_t i = 0; i < p->n_architectures; i++)
+		ADD_ARCH(p->architectures[i]);
+	for (size_t i = 0; i < p->n_arch_map; i++) {
+		ADD_ARCH(p->arch_map[i].arch);
+		for (size_t j = 0; j < p->arch_map[i].n_sub; j++)
+			ADD_ARCH(p->arch_map[i].sub[j]);
+	}
+#undef ADD_ARCH
+	if (!n && max)
+		out[n++] = scprof_arch_native();
+	return n;
+}
+
+static const char *suggest_syscall(const char *name)
+{
+	size_t n;
+	const char *const *all = scprof_syscall_all_names(&n);
+	const char *best = NULL;
+	unsigned best_d = 3;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = edit_distance(name, all[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = all[i];
+		}
+	}
+	return best;
+}
+
+static void check_names(const struct scprof_profile *p, struct scprof_diags *d)
+{
+	const struct scprof_arch *arches[64];
+	size_t na = listed_arches(p, arches, ARRAY_SIZE(arches));
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct scprof_rule *r = &p->rules[i];
+		for (size_t j = 0; j < r->n_names; j++) {
+			const struct scprof_name *nm = &r->names[j];
+			if (!nm->name[0])
+				continue;
+			bool somewhere = false;
+			for (size_t k = 0; k < na && !somewhere; k++)
+				somewhere = !arches[k]->has_table ||
+					    scprof_syscall_nr(arches[k], nm->name) >= 0;
+			if (somewhere)
+				continue;
+			if (!scprof_syscall_known(nm->name)) {
+				const char *s = suggest_syscall(nm->name);
+				if (s)
+					WARN_RULE(d, nm, "unknown syscall '%s'; did you mean '%s'?",
+						  nm->name, s);
+				else
+					WARN_RULE(d, nm, "unknown syscall '%s'; runtimes skip it",
+						  nm->name);
+				continue;
+			}
+			struct strbuf sb = STRBUF_INIT;
+			for (size_t k = 0; k < na; k++)
+				strbuf_addf(&sb, "%s%s", k ? ", " : "", arches[k]->name);
+			WARN_RULE(d, nm, "syscall '%s' does not exist on %s; runtimes skip it",
+				  nm->name, sb.buf);
+			strbuf_release(&sb);
+		}
+	}
+}
+
+static void check_rules(const struct scprof_profile *p, struct scprof_diags *d)
+{
+	bool notify = false;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct scprof_rule *r = &p->rules[i];
+		if (r->action == SCPROF_ACT_NOTIFY && !p->listener_path && !notify) {
+			ERR_RULE(d, r,
+				 "SCMP_ACT_NOTIFY needs 'listenerPath' to name the agent's socket");
+			notify = true;
+		}
+		if (r->action != SCPROF_ACT_INVALID && p->default_action != SCPROF_ACT_INVALID &&
+		    scprof_action_rank(r->action) == scprof_action_rank(p->default_action) &&
+		    (r->action != SCPROF_ACT_ERRNO ||
+		     rule_errno(r) == (p->has_default_errno_ret ? p->default_errno_ret : EPERM)))
+			WARN_RULE(d, r, "rule has no effect: %s is also the default action",
+				  scprof_action_name(r->action));
+		for (size_t a = 0; a < r->n_args; a++)
+			for (size_t b = 0; b < a; b++)
+				if (r->args[a].index == r->args[b].index) {
+					WARN_RULE(
+						d, &r->args[a],
+						"a second condition on argument %u: runc turns every condition of this rule into a separate rule, so they are ORed, not ANDed",
+						r->args[a].index);
+					a = r->n_args;
+					break;
+				}
+	}
+	/* runc refuses both: the agent itself could not run, nor could the runtime report */
+	if (p->default_action == SCPROF_ACT_NOTIFY)
+		scprof_diags_add(
+			d, SCPROF_SEV_ERROR, p->line, p->col,
+			"SCMP_ACT_NOTIFY cannot be the default action; runtimes refuse it");
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_names; j++)
+			if (p->rules[i].action == SCPROF_ACT_NOTIFY &&
+			    !strcmp(p->rules[i].names[j].name, "write"))
+				ERR_RULE(
+					d, &p->rules[i].names[j],
+					"SCMP_ACT_NOTIFY on 'write' can deadlock the runtime; runc refuses it");
+	if (p->listener_metadata && !p->listener_path)
+		scprof_diags_add(d, SCPROF_SEV_ERROR, p->line, p->col,
+				 "'listenerMetadata' is set without 'listenerPath'");
+}
+
+struct name_ref {
+	const char *name;
+	size_t rule;
+	const struct scprof_name *pos;
+};
+
+static int name_ref_cmp(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* Two rules that apply in the same context to the same syscall with the same conditions. */
+static void check_conflicts(const struct scprof_profile *p, struct scprof_diags *d)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < p->n_rules; i++)
+		total += p->rules[i].n_names;
+	if (total < 2)
+		return;
+	struct name_ref *refs = xmalloc(total * sizeof(*refs));
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_names; j++)
+			refs[n++] = (struct name_ref){ p->rules[i].names[j].name, i,
+						       &p->rules[i].names[j] };
+	qsort(refs, n, sizeof(*refs), name_ref_cmp);
+	for (size_t i = 0; i < n;) {
+		size_t end = i + 1;
+		while (end < n && !strcmp(refs[end].name, refs[i].name))
+			end++;
+		for (size_t a = i + 1; a < end; a++) {
+			const struct scprof_rule *ra = &p->rules[refs[a].rule];
+			for (size_t b = i; b < a; b++) {
+				const struct scprof_rule *rb = &p->rules[refs[b].rule];
+				if (ra->action == SCPROF_ACT_INVALID ||
+				    rb->action == SCPROF_ACT_INVALID ||
+				    args_cmp(ra->args, ra->n_args, rb->args, rb->n_args) ||
+				    !filter_equal(&ra->includes, &rb->includes) ||
+				    !filter_equal(&ra->excludes, &rb->excludes))
+					continue;
+				bool same = scprof_action_rank(ra->action) ==
+						    scprof_action_rank(rb->action) &&
+					    (ra->action != SCPROF_ACT_ERRNO ||
+					     rule_errno(ra) == rule_errno(rb));
+				if (same && refs[a].rule == refs[b].rule)
+					WARN_RULE(d, refs[a].pos,
+						  "syscall '%s' is listed twice in this rule",
+						  refs[a].name);
+				else if (same)
+					WARN_RULE(
+						d, refs[a].pos,
+						"syscall '%s' is listed again with the same action and conditions (first at line %u)",
+						refs[a].name, refs[b].pos->line);
+				else
+					ERR_RULE(
+						d, refs[a].pos,
+						"syscall '%s' has conflicting actions for the same conditions: %s here, %s at line %u",
+						refs[a].name, scprof_action_name(ra->action),
+						scprof_action_name(rb->action), refs[b].pos->line);
+				break;
+			}
+		}
+		i = end;
+	}
+	free(refs);
+}
+
+void scprof_profile_check(const struct scprof_profile *p, struct scprof_diags *d)
+{
+	check_rules(p, d);
+	check_names(p, d);
+	check_conflicts(p, d);
+}
