@@ -38,7 +38,7 @@ $(FUZZ_BUILD)/build.ninja:
 
 fuzz-smoke: deps $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD)
-	./scripts/fuzz-smoke.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	for f in $(FUZZ_BUILD)/tests/fuzz/fuzz-*; do ./scripts/fuzz-smoke.sh $$f $(FUZZ_SECONDS) || exit 1; done
 
 check-format:
 	./scripts/check-format.sh
@@ -47,7 +47,7 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 check: deps
-	./scripts/check.sh
+	@./scripts/check.sh
 
 bench: build
 	./bench/run.sh $(BUILD)/cli/scprof

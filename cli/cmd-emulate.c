@@ -167,12 +167,13 @@ int cmd_emulate(int argc, char **argv)
 	if (s) {
 		uint32_t sem = scprof_semantic_eval(s, arch, data.nr, data.args, &which);
 		const struct scprof_sem_arch *sa = scprof_semantic_arch(s, arch);
-		if (sem != ret) {
+		if (!sa) {
 			which = NULL;
-			if (sa && ret == (SCPROF_RET_ERRNO | ENOSYS) && data.nr > sa->max_named)
+			note = "the architecture is not in the filter: libseccomp's bad-arch action";
+		} else if (sem != ret) {
+			which = NULL;
+			if (ret == (SCPROF_RET_ERRNO | ENOSYS) && data.nr > sa->max_named)
 				note = "runc's ENOSYS stub: no rule names a syscall this new";
-			else if (!sa)
-				note = "the architecture is not in the filter";
 			else
 				note = "libseccomp's program differs from the rules read in order (a multiplexed or overlapping rule)";
 		} else if (!which) {

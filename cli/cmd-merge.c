@@ -21,6 +21,53 @@ static const char help[] =
 	"  -a, --arch ARCH           the result's architectures (repeatable)\n"
 	"  -h, --help                show this help\n";
 
+/* Merge @srcs (at least two) into one profile and write it; returns an exit code. */
+static int merge_and_write(char **srcs, int n, enum scprof_format format, enum scprof_action dflt,
+			   char **arches, size_t n_arches, const char *output)
+{
+	struct scprof_profile *acc = NULL;
+	if (cli_load_profile(srcs[0], &acc) != EXIT_OK)
+		return EXIT_USAGE;
+	for (int i = 1; i < n; i++) {
+		struct scprof_profile *p = NULL;
+		if (cli_load_profile(srcs[i], &p) != EXIT_OK) {
+			scprof_profile_free(acc);
+			return EXIT_USAGE;
+		}
+		scprof_profile_merge(acc, p);
+		scprof_profile_free(p);
+	}
+	if (dflt != SCPROF_ACT_INVALID) {
+		acc->default_action = dflt;
+		if (dflt != SCPROF_ACT_ERRNO && dflt != SCPROF_ACT_TRACE)
+			acc->has_default_errno_ret = false;
+	}
+	if (n_arches) {
+		struct scprof_profile *fresh = scprof_profile_new();
+		/* swap the architecture fields through an empty profile so that the old ones are freed */
+		fresh->architectures = acc->architectures;
+		fresh->n_architectures = acc->n_architectures;
+		fresh->arch_map = acc->arch_map;
+		fresh->n_arch_map = acc->n_arch_map;
+		scprof_profile_free(fresh);
+		acc->arch_map = NULL;
+		acc->n_arch_map = 0;
+		acc->architectures = xmalloc(n_arches * sizeof(char *));
+		for (size_t i = 0; i < n_arches; i++)
+			acc->architectures[i] = xstrdup(arches[i]);
+		acc->n_architectures = n_arches;
+	}
+
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	_cleanup_error_ struct scprof_error *err = NULL;
+	int r = scprof_profile_write(acc, format, 0, &text, &len, &err);
+	scprof_profile_free(acc);
+	if (r < 0)
+		return cli_report(err);
+	return cli_write_output(output, text, len);
+}
+
 int cmd_merge(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -34,9 +81,9 @@ int cmd_merge(int argc, char **argv)
 	const char *output = "-";
 	enum scprof_format format = SCPROF_FORMAT_AUTO;
 	enum scprof_action dflt = SCPROF_ACT_INVALID;
-	char **arches = NULL;
+	char *arches[64];
 	size_t n_arches = 0;
-	int c, status = EXIT_OK;
+	int c;
 	while ((c = getopt_long(argc, argv, "o:a:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -50,89 +97,32 @@ int cmd_merge(int argc, char **argv)
 			else if (!strcmp(optarg, "spo-json"))
 				format = SCPROF_FORMAT_SPO_JSON;
 			else
-				status = cli_usage_error("merge",
-							 "--to must be oci, spo or spo-json");
+				return cli_usage_error("merge",
+						       "--to must be oci, spo or spo-json");
 			break;
 		case 'd':
 			dflt = scprof_action_from_name(optarg);
 			if (dflt == SCPROF_ACT_INVALID)
-				status = cli_usage_error("merge", "unknown action '%s'", optarg);
+				return cli_usage_error("merge", "unknown action '%s'", optarg);
 			break;
 		case 'a': {
 			const struct scprof_arch *a = scprof_arch_by_name(optarg);
-			if (!a) {
-				status = cli_usage_error("merge", "unknown architecture '%s'",
-							 optarg);
-				break;
-			}
-			arches = xrealloc(arches, (n_arches + 1) * sizeof(*arches));
-			arches[n_arches++] = xstrdup(a->scmp_name);
+			if (!a)
+				return cli_usage_error("merge", "unknown architecture '%s'",
+						       optarg);
+			if (n_arches == ARRAY_SIZE(arches))
+				return cli_usage_error("merge", "too many --arch options");
+			arches[n_arches++] = (char *)a->scmp_name;
 			break;
 		}
 		case 'h':
 			return cli_help(help);
 		default:
-			status = cli_usage_error("merge", "unknown option");
+			return cli_usage_error("merge", "unknown option");
 		}
-		if (status != EXIT_OK)
-			goto out;
 	}
-	if (argc - optind < 2) {
-		status = cli_usage_error("merge", "give at least two profiles");
-		goto out;
-	}
-
-	struct scprof_profile *acc = NULL;
-	if (cli_load_profile(argv[optind], &acc) != EXIT_OK) {
-		status = EXIT_USAGE;
-		goto out;
-	}
-	for (int i = optind + 1; i < argc; i++) {
-		struct scprof_profile *p = NULL;
-		if (cli_load_profile(argv[i], &p) != EXIT_OK) {
-			scprof_profile_free(acc);
-			status = EXIT_USAGE;
-			goto out;
-		}
-		scprof_profile_merge(acc, p);
-		scprof_profile_free(p);
-	}
-	scprof_profile_canonicalize(acc);
-	if (dflt != SCPROF_ACT_INVALID) {
-		acc->default_action = dflt;
-		if (dflt != SCPROF_ACT_ERRNO && dflt != SCPROF_ACT_TRACE)
-			acc->has_default_errno_ret = false;
-	}
-	if (n_arches) {
-		for (size_t i = 0; i < acc->n_architectures; i++)
-			free(acc->architectures[i]);
-		free(acc->architectures);
-		for (size_t i = 0; i < acc->n_arch_map; i++) {
-			free(acc->arch_map[i].arch);
-			for (size_t j = 0; j < acc->arch_map[i].n_sub; j++)
-				free(acc->arch_map[i].sub[j]);
-			free(acc->arch_map[i].sub);
-		}
-		free(acc->arch_map);
-		acc->arch_map = NULL;
-		acc->n_arch_map = 0;
-		acc->architectures = steal_ptr(&arches);
-		acc->n_architectures = n_arches;
-		n_arches = 0;
-	}
-
-	_cleanup_free_ char *out_text = NULL;
-	size_t len;
-	_cleanup_error_ struct scprof_error *err = NULL;
-	int r = scprof_profile_write(acc, format, 0, &out_text, &len, &err);
-	scprof_profile_free(acc);
-	if (r < 0)
-		status = cli_report(err);
-	else
-		status = cli_write_output(output, out_text, len);
-out:
-	for (size_t i = 0; i < n_arches; i++)
-		free(arches[i]);
-	free(arches);
-	return status;
+	if (argc - optind < 2)
+		return cli_usage_error("merge", "give at least two profiles");
+	return merge_and_write(argv + optind, argc - optind, format, dflt, arches, n_arches,
+			       output);
 }

@@ -121,6 +121,35 @@ SCPROF_PUBLIC uint32_t scprof_semantic_eval(const struct scprof_semantic *s,
 					    const uint64_t args[6],
 					    const struct scprof_sem_rule **which);
 
+/* One difference between two semantic views (scprof diff). */
+enum scprof_change {
+	SCPROF_CHANGE_ALLOWED, /* now allowed without condition */
+	SCPROF_CHANGE_DENIED, /* no longer allowed at all */
+	SCPROF_CHANGE_CHANGED, /* conditions or the kind of denial differ */
+};
+
+struct scprof_difference {
+	const struct scprof_arch *arch;
+	const char *name; /* syscall, or NULL for the default action or the whole arch */
+	int nr; /* -1 with name NULL */
+	char *a, *b; /* what each side does, e.g. "ALLOW if arg0 == 0x1; else ERRNO(1)" */
+	enum scprof_change change;
+};
+
+/*
+ * Compare two views built for the same context.  Rules of a syscall compare as
+ * a set (order only matters for overlapping conditions with different actions).
+ * Caller frees with scprof_differences_free().
+ */
+SCPROF_PUBLIC void scprof_semantic_diff(const struct scprof_semantic *a,
+					const struct scprof_semantic *b,
+					struct scprof_difference **out, size_t *n);
+SCPROF_PUBLIC void scprof_differences_free(struct scprof_difference *d, size_t n);
+/* Describe what a syscall does in @s on @arch, as in a difference; caller frees. */
+SCPROF_PUBLIC char *scprof_semantic_describe(const struct scprof_semantic *s,
+					     const struct scprof_sem_arch *a,
+					     const struct scprof_sem_syscall *sc);
+
 /* Kernel return value of a rule's or the profile default's action. */
 SCPROF_PUBLIC uint32_t scprof_rule_ret(const struct scprof_rule *r);
 SCPROF_PUBLIC uint32_t scprof_default_ret(const struct scprof_profile *p);

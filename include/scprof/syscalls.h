@@ -42,8 +42,14 @@ SCPROF_PUBLIC const struct scprof_arch *scprof_arch_by_name(const char *name);
 SCPROF_PUBLIC const struct scprof_arch *scprof_arch_by_token(uint32_t token);
 /* The architecture of a call as the kernel reports it: x32 when token is x86_64 and bit 30 is set. */
 SCPROF_PUBLIC const struct scprof_arch *scprof_arch_for_call(uint32_t token, int nr);
-/* The architecture this binary was built for. */
+/* The architecture this binary was built for; NULL on one we do not know. */
 SCPROF_PUBLIC const struct scprof_arch *scprof_arch_native(void);
+/*
+ * libseccomp's SCMP_ARCH_* value for @arch, 0 when the libseccomp we were built
+ * with does not know it.  Equal to @arch->token except for x32, which libseccomp
+ * tells apart from x86_64 with its own token (EM_X86_64 | __AUDIT_ARCH_LE).
+ */
+SCPROF_PUBLIC uint32_t scprof_arch_scmp_token(const struct scprof_arch *arch);
 
 /* Syscall number on @arch, or -1 when the name does not exist there. */
 SCPROF_PUBLIC int scprof_syscall_nr(const struct scprof_arch *arch, const char *name);
@@ -67,6 +73,8 @@ scprof_syscall_table(const struct scprof_arch *arch, size_t *n);
 /* errno: "EPERM" <-> 1, generic Linux numbering (x86, arm, riscv, s390, ppc). -1 / NULL when unknown. */
 SCPROF_PUBLIC int scprof_errno_by_name(const char *name);
 SCPROF_PUBLIC const char *scprof_errno_name(int e);
+/* glibc's strerror() text of @e in the generic numbering ("Operation not permitted"), or NULL. */
+SCPROF_PUBLIC const char *scprof_errno_desc(int e);
 
 /* Capabilities: "CAP_SYS_ADMIN" or "sys_admin" (any case) <-> 21.  -1 / NULL when unknown. */
 SCPROF_PUBLIC int scprof_cap_by_name(const char *name);

@@ -90,4 +90,11 @@ int yaml_parse(const char *buf, size_t len, struct node **out, struct scprof_err
 void json_write(const struct node *n, bool pretty, struct strbuf *sb);
 void yaml_write(const struct node *n, struct strbuf *sb);
 
+/*
+ * Internal to lib/format: decode one UTF-8 sequence at @s (@len bytes left) into
+ * *cp.  Returns its length, or 0 when it is not well-formed (overlong, surrogate,
+ * above U+10FFFF, truncated).  @len must be at least 1.
+ */
+size_t node_utf8_next(const char *s, size_t len, uint32_t *cp);
+
 #endif

@@ -4,7 +4,24 @@
 
 static const char *const builtin_names[] = { "runtime/default", "unconfined", NULL };
 
-static const char unconfined_text[] = "{\n\t\"defaultAction\": \"SCMP_ACT_ALLOW\"\n}\n";
+/*
+ * Allow everything, on every architecture Docker's default lists: a filter that
+ * only named the native architecture would kill 32-bit calls.
+ */
+static const char unconfined_text[] =
+	"{\n"
+	"\t\"defaultAction\": \"SCMP_ACT_ALLOW\",\n"
+	"\t\"archMap\": [\n"
+	"\t\t{ \"architecture\": \"SCMP_ARCH_X86_64\", \"subArchitectures\": [\"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"] },\n"
+	"\t\t{ \"architecture\": \"SCMP_ARCH_AARCH64\", \"subArchitectures\": [\"SCMP_ARCH_ARM\"] },\n"
+	"\t\t{ \"architecture\": \"SCMP_ARCH_MIPS64\", \"subArchitectures\": [\"SCMP_ARCH_MIPS\", \"SCMP_ARCH_MIPS64N32\"] },\n"
+	"\t\t{ \"architecture\": \"SCMP_ARCH_MIPSEL64\", \"subArchitectures\": [\"SCMP_ARCH_MIPSEL\", \"SCMP_ARCH_MIPSEL64N32\"] },\n"
+	"\t\t{ \"architecture\": \"SCMP_ARCH_S390X\", \"subArchitectures\": [\"SCMP_ARCH_S390\"] },\n"
+	"\t\t{ \"architecture\": \"SCMP_ARCH_PPC64LE\", \"subArchitectures\": null },\n"
+	"\t\t{ \"architecture\": \"SCMP_ARCH_RISCV64\", \"subArchitectures\": null }\n"
+	"\t],\n"
+	"\t\"syscalls\": []\n"
+	"}\n";
 
 /* Docker's default profile, embedded at build time (lib/profile/data/runtime-default.json). */
 extern const char profile_runtime_default[];

@@ -118,13 +118,18 @@ void strbuf_adds(struct strbuf *sb, const char *s)
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list cp;
+	strbuf_grow(sb, 64);
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, cp);
 	va_end(cp);
-	if (n < 0)
+	if (n < 0) {
+		sb->buf[sb->len] = '\0';
 		return;
-	strbuf_grow(sb, (size_t)n);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= sb->alloc - sb->len) {
+		strbuf_grow(sb, (size_t)n);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 }
 
@@ -182,8 +187,9 @@ char *scprof_error_format(const struct scprof_error *e)
 	return strbuf_detach(&sb);
 }
 
-static int error_vset(struct scprof_error **err, int code, const char *file, unsigned line,
-		      unsigned col, const char *fmt, va_list ap)
+static int __attribute__((format(printf, 6, 0)))
+error_vset(struct scprof_error **err, int code, const char *file, unsigned line, unsigned col,
+	   const char *fmt, va_list ap)
 {
 	if (!err)
 		return code;

@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# make demo: the main job on built-in defaults, with nothing to prepare.
+set -euo pipefail
+scprof=${1:-build/cli/scprof}
+run() {
+	printf '\n\033[1m$ scprof %s\033[0m\n' "$*"
+	"$scprof" "$@"
+}
+echo "scprof demo: Docker's default seccomp profile, built in as runtime/default"
+run validate runtime/default && echo "(valid: no errors, no warnings)"
+run explain clone3
+run explain --code 0x50026
+run explain --audit 'audit: type=1326 audit(1700000000.123:42): auid=4294967295 uid=0 gid=0 ses=4294967295 subj=unconfined pid=4242 comm="curl" exe="/usr/bin/curl" sig=0 arch=c000003e syscall=321 compat=0 ip=0x7f5a1c2e3f4d code=0x50000'
+run emulate runtime/default openat
+run emulate runtime/default socket 40
+run emulate runtime/default --arch x86 socketcall 1
+run emulate runtime/default 460
+run emulate --caps ALL runtime/default bpf
+run compile -v runtime/default -o /dev/null
+set +e
+run diff runtime/default unconfined
+echo "(exit $? = the two profiles differ)"

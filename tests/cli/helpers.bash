@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Shared bats helpers for the CLI tests.  $SCPROF, $SCPROF_SRCDIR and $SCPROF_HELPERS
+# come from tests/meson.build; running a file by hand works from the source tree too.
+
+SCPROF_SRCDIR=${SCPROF_SRCDIR:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+SCPROF=${SCPROF:-$SCPROF_SRCDIR/build/cli/scprof}
+SCPROF_HELPERS=${SCPROF_HELPERS:-$SCPROF_SRCDIR/build/tests/helpers}
+DATA=$SCPROF_SRCDIR/tests/data
+
+# run_scprof [EXPECTED_RC] ARGS...: run scprof, keep $output and $status, and on an
+# unexpected status print the command and its output (skopeo's run_podman).
+run_scprof() {
+	local expected=0
+	if [[ $1 =~ ^[0-9]+$ ]]; then
+		expected=$1
+		shift
+	fi
+	run "$SCPROF" "$@"
+	if [ "$status" -ne "$expected" ]; then
+		echo "# \$ scprof $*" >&2
+		echo "# exit $status, expected $expected" >&2
+		printf '# > %s\n' "${lines[@]}" >&2
+		return 1
+	fi
+}
+
+# assert_output_contains TEXT: $output has TEXT somewhere.
+assert_output_contains() {
+	if [[ "$output" != *"$1"* ]]; then
+		echo "# expected output to contain: $1" >&2
+		printf '# > %s\n' "${lines[@]}" >&2
+		return 1
+	fi
+}
+
+# assert_output_not_contains TEXT
+assert_output_not_contains() {
+	if [[ "$output" == *"$1"* ]]; then
+		echo "# expected output NOT to contain: $1" >&2
+		printf '# > %s\n' "${lines[@]}" >&2
+		return 1
+	fi
+}
+
+# assert_line_count N: exactly N lines of output.
+assert_line_count() {
+	if [ "${#lines[@]}" -ne "$1" ]; then
+		echo "# expected $1 lines, got ${#lines[@]}" >&2
+		printf '# > %s\n' "${lines[@]}" >&2
+		return 1
+	fi
+}
+
+setup_tmp() {
+	TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/scprof-test.XXXXXX")
+}
+
+teardown_tmp() {
+	[ -n "${TMP:-}" ] && rm -rf "$TMP"
+}

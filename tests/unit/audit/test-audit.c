@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Unit tests of lib/audit/record.c: seccomp audit lines from printk, auditd and journald. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "audit/record.h"
+#include "util/util.h"
+
+struct good {
+	const char *line;
+	const char *arch; /* NULL: unknown token */
+	int64_t nr;
+	const char *syscall; /* NULL: unknown */
+	const char *action;
+	int64_t pid; /* -1: absent */
+	const char *comm, *exe;
+	int64_t sec; /* -1: no time stamp */
+	unsigned msec;
+	uint64_t serial;
+};
+
+static const struct good good[] = {
+	{ "audit: type=1326 audit(1700000000.123:456): auid=4294967295 uid=0 gid=0 "
+	  "ses=4294967295 subj=unconfined pid=1234 comm=\"ls\" exe=\"/usr/bin/ls\" sig=0 "
+	  "arch=c000003e syscall=59 compat=0 ip=0x7f3a2c1e4b2d code=0x7ffc0000",
+	  "x86_64", 59, "execve", "LOG", 1234, "ls", "/usr/bin/ls", 1700000000, 123, 456 },
+	/* dmesg */
+	{ "[ 4711.031337] audit: type=1326 audit(1700000001.007:9): auid=1000 uid=1000 gid=1000 "
+	  "ses=2 pid=42 comm=\"curl\" exe=\"/usr/bin/curl\" sig=31 arch=c000003e syscall=41 "
+	  "compat=0 ip=0x7f0000001234 code=0x80000000\n",
+	  "x86_64", 41, "socket", "KILL_PROCESS", 42, "curl", "/usr/bin/curl", 1700000001, 7, 9 },
+	/* syslog / journalctl -k */
+	{ "Nov 14 22:13:20 host kernel: audit: type=1326 audit(1700000000.500:77): auid=1000 "
+	  "uid=1000 gid=1000 ses=3 subj=unconfined pid=5 comm=\"a\" exe=\"/a\" sig=0 "
+	  "arch=c00000b7 syscall=56 compat=0 ip=0xffff8a0b1c2d code=0x50001",
+	  "aarch64", 56, "openat", "ERRNO(1)", 5, "a", "/a", 1700000000, 500, 77 },
+	/* /dev/kmsg */
+	{ "5,1234,567890123,-;audit: type=1326 audit(1700000000.000:1): auid=0 uid=0 gid=0 ses=1 "
+	  "pid=9 comm=\"b\" exe=\"/b\" sig=0 arch=40000028 syscall=322 compat=0 ip=0xb6f1e2d3 "
+	  "code=0x30000",
+	  "arm", 322, "openat", "TRAP(0)", 9, "b", "/b", 1700000000, 0, 1 },
+	/* i386 process on an x86_64 kernel */
+	{ "audit: type=1326 audit(1700000002.250:10): auid=0 uid=0 gid=0 ses=1 pid=77 "
+	  "comm=\"wget\" exe=\"/bin/busybox\" sig=31 arch=40000003 syscall=102 compat=1 "
+	  "ip=0xf7f1b549 code=0x0",
+	  "x86", 102, "socketcall", "KILL_THREAD", 77, "wget", "/bin/busybox", 1700000002, 250,
+	  10 },
+	/* x32: AUDIT_ARCH_X86_64 with bit 30 in the number */
+	{ "audit: type=1326 audit(1700000003.001:11): auid=0 uid=0 gid=0 ses=1 pid=78 "
+	  "comm=\"x\" exe=\"/x\" sig=0 arch=c000003e syscall=1073741824 compat=0 "
+	  "ip=0x4000abcd code=0x50026",
+	  "x32", 0x40000000, "read", "ERRNO(38)", 78, "x", "/x", 1700000003, 1, 11 },
+	/* auditd's audit.log, ENRICHED format */
+	{ "type=SECCOMP msg=audit(1700000004.456:1001): auid=1000 uid=1000 gid=1000 ses=4 "
+	  "subj=unconfined pid=3141 comm=\"python3\" exe=\"/usr/bin/python3.11\" sig=0 "
+	  "arch=c000003e syscall=257 compat=0 ip=0x7f11 code=0x7ff00007"
+	  "\x1d"
+	  "AUID=\"alice\" UID=\"alice\" GID=\"alice\" ARCH=x86_64 SYSCALL=openat",
+	  "x86_64", 257, "openat", "TRACE(7)", 3141, "python3", "/usr/bin/python3.11", 1700000004,
+	  456, 1001 },
+	/* auditd with node= */
+	{ "node=web1 type=SECCOMP msg=audit(1700000005.999:2): auid=0 uid=0 gid=0 ses=1 pid=1 "
+	  "comm=\"init\" exe=\"/sbin/init\" sig=0 arch=c000003e syscall=435 compat=0 ip=0x1 "
+	  "code=0x7fc00000",
+	  "x86_64", 435, "clone3", "USER_NOTIF", 1, "init", "/sbin/init", 1700000005, 999, 2 },
+	/* hex-encoded comm and exe (they contain a space) */
+	{ "audit: type=1326 audit(1700000006.010:3): auid=1000 uid=1000 gid=1000 ses=2 pid=99 "
+	  "comm=6D7920617070 exe=2F6F70742F6D79206170702F62696E sig=0 arch=c000003e syscall=2 "
+	  "compat=0 ip=0x7f code=0x7fff0000",
+	  "x86_64", 2, "open", "ALLOW", 99, "my app", "/opt/my app/bin", 1700000006, 10, 3 },
+	/* journald's own rendering: no time stamp */
+	{ "Nov 14 22:13:20 host audit[4242]: SECCOMP auid=1000 uid=1000 gid=1000 ses=2 "
+	  "subj=snap.foo.foo (enforce) pid=4242 comm=\"foo\" exe=\"/snap/foo/1/foo\" sig=0 "
+	  "arch=c000003e syscall=165 compat=0 ip=0x7f code=0x50000",
+	  "x86_64", 165, "mount", "ERRNO(0)", 4242, "foo", "/snap/foo/1/foo", -1, 0, 0 },
+	/* kernel thread, unknown arch token, unknown action */
+	{ "audit: type=1326 audit(1700000007.100:4): auid=4294967295 uid=0 gid=0 "
+	  "ses=4294967295 pid=2 comm=\"kthreadd\" exe=(null) sig=0 arch=deadbeef syscall=1 "
+	  "compat=0 ip=0x0 code=0x12340000",
+	  NULL, 1, NULL, "UNKNOWN(0x12340000)", 2, "kthreadd", "(null)", 1700000007, 100, 4 },
+	/* older kernel: no auid/uid/ses, minimal fields */
+	{ "audit: type=1326 audit(1400000000.1:5): pid=3 comm=\"c\" sig=31 syscall=1 compat=0 "
+	  "ip=0x1 code=0x0 arch=c000003e\r\n",
+	  "x86_64", 1, "write", "KILL_THREAD", 3, "c", NULL, 1400000000, 1, 5 },
+};
+
+static void test_good(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		const struct good *g = &good[i];
+		struct audit_record r;
+		struct scprof_error *err = NULL;
+		int ret = audit_record_parse(g->line, strlen(g->line), &r, &err);
+		if (ret < 0)
+			fail_msg("line %zu: %s", i, err->msg);
+		if (g->arch) {
+			assert_non_null(r.arch_info);
+			assert_string_equal(r.arch_info->name, g->arch);
+		} else {
+			assert_null(r.arch_info);
+		}
+		assert_int_equal(r.syscall, g->nr);
+		if (g->syscall) {
+			assert_non_null(r.syscall_name);
+			assert_string_equal(r.syscall_name, g->syscall);
+		} else {
+			assert_null(r.syscall_name);
+		}
+		char action[40];
+		audit_action_format(r.code, action, sizeof(action));
+		assert_string_equal(action, g->action);
+		if (g->pid >= 0) {
+			assert_true(r.have & AUDIT_HAVE_PID);
+			assert_int_equal(r.pid, g->pid);
+		}
+		if (g->comm)
+			assert_string_equal(r.comm, g->comm);
+		if (g->exe)
+			assert_string_equal(r.exe, g->exe);
+		else
+			assert_null(r.exe);
+		if (g->sec >= 0) {
+			assert_true(r.have & AUDIT_HAVE_TIME);
+			assert_int_equal(r.sec, g->sec);
+			assert_int_equal(r.msec, g->msec);
+			assert_int_equal(r.serial, g->serial);
+		} else {
+			assert_false(r.have & AUDIT_HAVE_TIME);
+		}
+		audit_record_release(&r);
+		assert_null(err);
+	}
+}
+
+static void test_fields(void **state)
+{
+	const char *l = good[0].line;
+	struct audit_record r;
+	assert_int_equal(audit_record_parse(l, strlen(l), &r, NULL), 0);
+	assert_int_equal(r.auid, 4294967295u);
+	assert_int_equal(r.uid, 0);
+	assert_int_equal(r.ses, 4294967295u);
+	assert_string_equal(r.subj, "unconfined");
+	assert_int_equal(r.arch, 0xc000003e);
+	assert_int_equal(r.ip, 0x7f3a2c1e4b2d);
+	assert_int_equal(r.code, 0x7ffc0000);
+	assert_int_equal(r.action, AUDIT_ACTION_LOG);
+	assert_true(r.have & AUDIT_HAVE_COMPAT);
+	audit_record_release(&r);
+
+	/* AppArmor label with its mode keeps the space. */
+	l = good[9].line;
+	assert_int_equal(audit_record_parse(l, strlen(l), &r, NULL), 0);
+	assert_string_equal(r.subj, "snap.foo.foo (enforce)");
+	audit_record_release(&r);
+
+	/* Not NUL-terminated: only @len bytes are read. */
+	char buf[512];
+	l = good[2].line;
+	size_t n = strlen(l);
+	memcpy(buf, l, n);
+	memset(buf + n, 'Z', sizeof(buf) - n);
+	assert_int_equal(audit_record_parse(buf, n, &r, NULL), 0);
+	assert_int_equal(r.code, 0x50001);
+	audit_record_release(&r);
+}
+
+static void test_bad(void **state)
+{
+	static const struct {
+		const char *line, *msg;
+	} bad[] = {
+		{ "", "no audit record in line" },
+		{ "hello world", "no audit record in line" },
+		{ "type=SYSCALL msg=audit(1700000000.123:456): arch=c000003e syscall=59 success=yes",
+		  "not a seccomp audit record (type=SYSCALL)" },
+		{ "audit: type=1300 audit(1700000000.123:456): arch=c000003e syscall=59",
+		  "not a seccomp audit record (type=1300)" },
+		/* truncated */
+		{ "audit: type=1326 audit(1700000000.123:456): auid=0 uid=0 gid=0 ses=1 pid=1 "
+		  "comm=\"ls\" exe=\"/usr/bin/ls\" sig=0 arch=c000003e syscall=59 compat=0 ip=0x7f",
+		  "missing 'code' in seccomp audit record" },
+		{ "audit: type=1326 audit(1700000000.123:456): auid=0 uid=0 gid=0 ses=1 pid=1 "
+		  "comm=\"ls\" exe=\"/usr/b",
+		  "unterminated quoted value of 'exe'" },
+		{ "audit: type=1326 audit(1700000000.12", "malformed time stamp in audit record" },
+		{ "audit: type=1326", "missing 'audit(' time stamp in audit record" },
+		{ "audit: type=1326 audit(1700000000.123:456): arch=c000003e syscall=59 code=",
+		  "invalid value '' of 'code' in audit record" },
+		{ "audit: type=1326 audit(1700000000.123:456): arch=c000003e syscall=5x9 code=0x0",
+		  "invalid value '5x9' of 'syscall' in audit record" },
+		{ "audit: type=1326 audit(1700000000.123:456): arch=1c000003e syscall=1 code=0x0",
+		  "invalid value '1c000003e' of 'arch' in audit record" },
+		{ "audit: type=1326 audit(1700000000.123:456): syscall=1 code=0x0",
+		  "missing 'arch' in seccomp audit record" },
+		{ "audit: type=1326 audit(1700000000.123:456) arch=c000003e syscall=1 code=0",
+		  "missing ':' after time stamp in audit record" },
+		{ "audit: type=1326 audit(1700000000.1234:456): arch=c000003e syscall=1 code=0",
+		  "malformed time stamp in audit record" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct audit_record r;
+		struct scprof_error *err = NULL;
+		assert_int_equal(audit_record_parse(bad[i].line, strlen(bad[i].line), &r, &err),
+				 -EINVAL);
+		assert_non_null(err);
+		assert_string_equal(err->msg, bad[i].msg);
+		scprof_error_free(err);
+		/* Nothing to release after a failure, and release is harmless anyway. */
+		assert_null(r.comm);
+		audit_record_release(&r);
+	}
+	struct audit_record r;
+	assert_int_equal(audit_record_parse(NULL, 0, &r, NULL), -EINVAL);
+}
+
+static void test_actions(void **state)
+{
+	static const struct {
+		uint32_t code;
+		const char *fmt;
+		enum audit_action a;
+	} cases[] = {
+		{ 0x80000000, "KILL_PROCESS", AUDIT_ACTION_KILL_PROCESS },
+		{ 0x80000005, "KILL_PROCESS", AUDIT_ACTION_KILL_PROCESS },
+		{ 0x00000000, "KILL_THREAD", AUDIT_ACTION_KILL_THREAD },
+		{ 0x00030002, "TRAP(2)", AUDIT_ACTION_TRAP },
+		{ 0x00050001, "ERRNO(1)", AUDIT_ACTION_ERRNO },
+		{ 0x0005ffff, "ERRNO(65535)", AUDIT_ACTION_ERRNO },
+		{ 0x7fc00000, "USER_NOTIF", AUDIT_ACTION_USER_NOTIF },
+		{ 0x7ff00001, "TRACE(1)", AUDIT_ACTION_TRACE },
+		{ 0x7ffc0000, "LOG", AUDIT_ACTION_LOG },
+		{ 0x7fff0000, "ALLOW", AUDIT_ACTION_ALLOW },
+		{ 0x00010000, "UNKNOWN(0x00010000)", AUDIT_ACTION_UNKNOWN },
+		{ 0xffff0000, "UNKNOWN(0xffff0000)", AUDIT_ACTION_UNKNOWN },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char buf[40];
+		assert_int_equal(audit_action_of(cases[i].code), cases[i].a);
+		audit_action_format(cases[i].code, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].fmt);
+	}
+	assert_string_equal(audit_action_name(AUDIT_ACTION_USER_NOTIF), "USER_NOTIF");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_actions),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
