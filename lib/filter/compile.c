@@ -3,28 +3,34 @@
  * Profile -> BPF through libseccomp, the way runc builds a container's filter,
  * plus runc's ENOSYS stub in front of it.
  *
- * Each architecture gets its own libseccomp context with its own rules (so the
- * semantic view's per-architecture decisions hold exactly) and the contexts are
- * merged before export.  Rules go in with seccomp_rule_add_array(), not the
- * _exact variant, as runc does, so libseccomp also writes the socketcall/ipc
- * multiplexed forms on the architectures that have them.
+ * Each architecture gets its own libseccomp context with its own rules, so the
+ * semantic view's per-architecture decisions hold exactly.  Rules go in with
+ * seccomp_rule_add_array(), not the _exact variant, as runc does, so libseccomp
+ * also writes the socketcall/ipc multiplexed forms where they exist.  Each
+ * context is exported on its own and the programs are laid out one after the
+ * other behind a dispatcher on the architecture; libseccomp's cost grows faster
+ * than linearly with the architectures of one context, so this is about three
+ * times quicker than one merged context for x86_64+x86+x32, for the same checks.
  *
- * The stub (runc libcontainer/seccomp/patchbpf): for each architecture of the
- * filter, a syscall number above the highest one the profile names returns
+ * The dispatcher carries runc's stub (libcontainer/seccomp/patchbpf): a syscall
+ * number above the highest one the profile names on that architecture returns
  * ERRNO(ENOSYS), so that a libc probing a syscall newer than the profile (clone3,
  * faccessat2, openat2...) falls back instead of failing with the default errno.
  *
  *	ld [4]                          ; arch
- *	jeq TOKEN, 0, <next arch>       ; one block per AUDIT_ARCH token
- *	ld [0]                          ; nr
- *	jset 0x40000000, <x32>, 0       ; x86_64 token only: x32 numbers carry bit 30
- *	jgt LAST, <enosys>, 0
- *	ja <filter>
+ *	jeq TOKEN, 0, 1                 ; one pair per AUDIT_ARCH token
+ *	ja <block TOKEN>
+ *	ret BADARCH                     ; an architecture the filter does not list
+ *	<block TOKEN>: ld [0]           ; nr
+ *	jeq 0, <enosys>                 ; s390 and s390x: unknown multiplexed calls
+ *	jset 0x40000000, <x32>          ; x86_64 token: x32 numbers carry bit 30
+ *	jgt LAST, <enosys>              ; the stub, when it applies
+ *	ja <program of the arch>
  *	...
- *	ja <filter>                     ; an architecture we do not list
  *	ret ERRNO(ENOSYS)
- *	<libseccomp's program>
+ *	<libseccomp's program for each architecture>
  */
+#include <pthread.h>
 #include <seccomp.h>
 #include <sys/mman.h>
 
@@ -37,11 +43,6 @@
 #define AUDIT_ARCH_S390X_TOKEN 0x80000016U
 /* runc turns libseccomp's binary tree on above this many rules */
 #define TREE_THRESHOLD 32
-
-static void bpf_freep(struct scprof_bpf **p)
-{
-	scprof_bpf_free(*p);
-}
 
 static void ctx_release(scmp_filter_ctx *c)
 {
@@ -137,12 +138,12 @@ static int export_bpf(scmp_filter_ctx c, struct scprof_bpf **out, struct scprof_
 		return error_set(err, r, "libseccomp cannot generate the program: %s",
 				 strerror(-r));
 	off_t size = lseek(fd, 0, SEEK_END);
-	if (size < 0 || size % sizeof(struct sock_filter))
+	if (size <= 0 || size % sizeof(struct sock_filter))
 		return error_set(err, -EIO, "libseccomp produced a program of %lld bytes",
 				 (long long)size);
 	struct scprof_bpf *prog = xcalloc(1, sizeof(*prog));
 	prog->len = (size_t)size / sizeof(struct sock_filter);
-	prog->insns = xmalloc((size_t)size ? (size_t)size : 1);
+	prog->insns = xmalloc((size_t)size);
 	if (pread(fd, prog->insns, (size_t)size, 0) != size) {
 		scprof_bpf_free(prog);
 		return error_set(err, -EIO, "cannot read back the program: %s", strerror(errno));
@@ -163,62 +164,80 @@ static size_t emit(struct prog_buf *b, uint16_t code, uint8_t jt, uint8_t jf, ui
 	return b->n++;
 }
 
-/* The stub's checks for one audit token, jumping to @enosys or on to the filter. */
-struct stub_arch {
-	uint32_t token;
-	int last; /* highest named number, or -1 */
-	bool has_x32; /* x86_64 token: x32 part present */
-	int last_x32;
-	bool has_main;
+/* One architecture's part: its program and where the stub sends numbers above @last. */
+struct arch_part {
+	const struct scprof_arch *arch;
+	struct scprof_bpf *prog;
+	int last; /* -1: no stub check */
 };
 
-/*
- * Build the stub.  Jumps to ENOSYS are short (the stub is a few instructions per
- * architecture); jumps to the filter are `ja`, whose offset is 32 bits.
- */
-static void build_stub(const struct stub_arch *arches, size_t n, struct prog_buf *b)
-{
-	size_t *fixup_filter = xcalloc(4 * n + 1, sizeof(size_t));
-	size_t *fixup_enosys = xcalloc(3 * n + 1, sizeof(size_t));
-	size_t nff = 0, nfe = 0;
+/* The architectures of one AUDIT_ARCH token: x86_64 and x32 share one. */
+struct token_block {
+	uint32_t token;
+	struct arch_part *main, *x32;
+};
 
-	emit(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, 4);
-	for (size_t i = 0; i < n; i++) {
-		const struct stub_arch *a = &arches[i];
-		size_t jeq = emit(b, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, a->token);
-		emit(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, 0);
-		/* s390: unknown multiplexed calls end up as number 0, the old setup slot */
-		if (a->token == AUDIT_ARCH_S390_TOKEN || a->token == AUDIT_ARCH_S390X_TOKEN)
-			fixup_enosys[nfe++] = emit(b, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 0);
-		/* x86_64 and x32 share a token: split on bit 30 even when only one of them is
-		 * listed, so the other one's calls reach libseccomp's bad-arch check untouched */
-		bool split = a->token == AUDIT_ARCH_X86_64_TOKEN;
-		size_t jset = 0;
-		if (split)
-			jset = emit(b, BPF_JMP | BPF_JSET | BPF_K, 0, 0, X32_SYSCALL_BIT);
-		if (a->has_main && a->last >= 0) {
-			fixup_enosys[nfe++] =
-				emit(b, BPF_JMP | BPF_JGT | BPF_K, 0, 0, (uint32_t)a->last);
-		}
-		fixup_filter[nff++] = emit(b, BPF_JMP | BPF_JA, 0, 0, 0);
-		if (split) {
-			b->ins[jset].jt = (uint8_t)(b->n - jset - 1);
-			if (a->has_x32 && a->last_x32 >= 0)
-				fixup_enosys[nfe++] = emit(b, BPF_JMP | BPF_JGT | BPF_K, 0, 0,
-							   (uint32_t)a->last_x32);
-			fixup_filter[nff++] = emit(b, BPF_JMP | BPF_JA, 0, 0, 0);
-		}
-		b->ins[jeq].jf = (uint8_t)(b->n - jeq - 1);
+/* A jump to fix once the layout is known: to a program, or to the ENOSYS return. */
+struct fixup {
+	size_t at;
+	struct arch_part *to; /* NULL: the ENOSYS return */
+};
+
+static void jump_to(struct prog_buf *b, struct fixup *f, size_t *nf, struct arch_part *to)
+{
+	f[(*nf)++] = (struct fixup){ emit(b, BPF_JMP | BPF_JA, 0, 0, 0), to };
+}
+
+/* Range check for one architecture, then on to its program. */
+static void emit_arch(struct prog_buf *b, struct arch_part *a, uint32_t badarch, bool *enosys,
+		      struct fixup *f, size_t *nf)
+{
+	if (!a) {
+		emit(b, BPF_RET | BPF_K, 0, 0, badarch);
+		return;
 	}
-	fixup_filter[nff++] = emit(b, BPF_JMP | BPF_JA, 0, 0, 0);
-	size_t enosys = emit(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS);
-	size_t filter = b->n;
-	for (size_t i = 0; i < nfe; i++)
-		b->ins[fixup_enosys[i]].jt = (uint8_t)(enosys - fixup_enosys[i] - 1);
-	for (size_t i = 0; i < nff; i++)
-		b->ins[fixup_filter[i]].k = (uint32_t)(filter - fixup_filter[i] - 1);
-	free(fixup_filter);
-	free(fixup_enosys);
+	if (a->last >= 0) {
+		f[(*nf)++] =
+			(struct fixup){ emit(b, BPF_JMP | BPF_JGT | BPF_K, 0, 0, (uint32_t)a->last),
+					NULL };
+		*enosys = true;
+	}
+	jump_to(b, f, nf, a);
+}
+
+/* One architecture's libseccomp run, possibly on a thread of its own. */
+struct arch_job {
+	const struct scprof_semantic *s;
+	const struct scprof_sem_arch *a;
+	const struct scprof_profile *p;
+	const struct scprof_compile_opts *opts;
+	bool tree;
+	struct arch_part *part;
+	pthread_t thread;
+	bool started;
+	int r;
+	uint32_t badarch;
+	struct scprof_error *err;
+};
+
+static void *arch_job_run(void *arg)
+{
+	struct arch_job *j = arg;
+	uint32_t token = scprof_arch_scmp_token(j->a->arch);
+	_cleanup_ctx_ scmp_filter_ctx c = NULL;
+	if (!token) {
+		j->r = error_set(&j->err, -EOPNOTSUPP, "libseccomp does not support %s",
+				 j->a->arch->name);
+		return NULL;
+	}
+	j->r = new_ctx(j->s, j->opts, token, j->tree, &c, &j->err);
+	if (j->r == 0)
+		j->r = add_arch_rules(c, j->a, j->p, &j->err);
+	if (j->r == 0)
+		j->r = seccomp_attr_get(c, SCMP_FLTATR_ACT_BADARCH, &j->badarch);
+	if (j->r == 0)
+		j->r = export_bpf(c, &j->part->prog, &j->err);
+	return NULL;
 }
 
 static bool stub_useful(uint32_t dflt)
@@ -229,20 +248,78 @@ static bool stub_useful(uint32_t dflt)
 	return act != SCPROF_RET_ALLOW && act != SCPROF_RET_LOG && act != SCPROF_RET_TRACE;
 }
 
+static void lay_out(struct token_block *blocks, size_t nb, struct arch_part *parts, size_t np,
+		    uint32_t badarch, struct prog_buf *b)
+{
+	struct fixup *f = xcalloc(6 * nb + 2, sizeof(*f));
+	size_t nf = 0, *block_at = xcalloc(nb, sizeof(size_t));
+	size_t *block_jump = xcalloc(nb, sizeof(size_t));
+	bool enosys = false;
+
+	emit(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, 4);
+	for (size_t i = 0; i < nb; i++) {
+		emit(b, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, blocks[i].token);
+		block_jump[i] = emit(b, BPF_JMP | BPF_JA, 0, 0, 0);
+	}
+	emit(b, BPF_RET | BPF_K, 0, 0, badarch);
+	for (size_t i = 0; i < nb; i++) {
+		struct token_block *t = &blocks[i];
+		block_at[i] = b->n;
+		emit(b, BPF_LD | BPF_W | BPF_ABS, 0, 0, 0);
+		if ((t->token == AUDIT_ARCH_S390_TOKEN || t->token == AUDIT_ARCH_S390X_TOKEN) &&
+		    t->main && t->main->last >= 0) {
+			f[nf++] =
+				(struct fixup){ emit(b, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 0), NULL };
+			enosys = true;
+		}
+		if (t->token == AUDIT_ARCH_X86_64_TOKEN) {
+			size_t jset = emit(b, BPF_JMP | BPF_JSET | BPF_K, 0, 0, X32_SYSCALL_BIT);
+			emit_arch(b, t->main, badarch, &enosys, f, &nf);
+			b->ins[jset].jt = (uint8_t)(b->n - jset - 1);
+			emit_arch(b, t->x32, badarch, &enosys, f, &nf);
+		} else {
+			emit_arch(b, t->main, badarch, &enosys, f, &nf);
+		}
+	}
+	size_t enosys_at = enosys ? emit(b, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS) : 0;
+	size_t *part_at = xcalloc(np, sizeof(size_t));
+	for (size_t i = 0; i < np; i++) {
+		part_at[i] = b->n;
+		GROW(b->ins, b->alloc, b->n + parts[i].prog->len);
+		memcpy(b->ins + b->n, parts[i].prog->insns, parts[i].prog->len * sizeof(*b->ins));
+		b->n += parts[i].prog->len;
+	}
+	for (size_t i = 0; i < nb; i++)
+		b->ins[block_jump[i]].k = (uint32_t)(block_at[i] - block_jump[i] - 1);
+	for (size_t i = 0; i < nf; i++) {
+		struct sock_filter *ins = &b->ins[f[i].at];
+		if (!f[i].to) /* conditional, within the dispatcher: short */
+			ins->jt = (uint8_t)(enosys_at - f[i].at - 1);
+		else
+			ins->k = (uint32_t)(part_at[f[i].to - parts] - f[i].at - 1);
+	}
+	free(part_at);
+	free(block_at);
+	free(block_jump);
+	free(f);
+}
+
 int scprof_compile(const struct scprof_semantic *s, const struct scprof_profile *p,
 		   const struct scprof_compile_opts *opts, struct scprof_bpf **out,
 		   struct scprof_error **err)
 {
 	struct scprof_compile_opts defaults;
-	int r;
+	int r = 0;
 	if (!opts) {
 		scprof_compile_opts_init(&defaults);
 		opts = &defaults;
 	}
 	if (!s->n_arches)
 		return error_set(err, -EINVAL, "the filter has no architecture");
+	if (s->n_arches > 32)
+		return error_set(err, -E2BIG, "too many architectures");
 
-	/* the same attributes on every context, or seccomp_merge() refuses */
+	/* runc's threshold counts rules; use the busiest architecture's */
 	size_t max_rules = 0;
 	for (size_t i = 0; i < s->n_arches; i++) {
 		size_t n = 0;
@@ -252,73 +329,78 @@ int scprof_compile(const struct scprof_semantic *s, const struct scprof_profile 
 			max_rules = n;
 	}
 	bool tree = max_rules > TREE_THRESHOLD;
+	bool stub = opts->enosys_stub && stub_useful(s->default_action);
 
-	_cleanup_ctx_ scmp_filter_ctx all = NULL;
-	for (size_t i = 0; i < s->n_arches; i++) {
-		const struct scprof_sem_arch *a = &s->arches[i];
-		uint32_t token = scprof_arch_scmp_token(a->arch);
-		if (!token)
-			return error_set(err, -EOPNOTSUPP, "libseccomp does not support %s",
-					 a->arch->name);
-		_cleanup_ctx_ scmp_filter_ctx c = NULL;
-		r = new_ctx(s, opts, token, tree, &c, err);
-		if (r < 0)
-			return r;
-		r = add_arch_rules(c, a, p, err);
-		if (r < 0)
-			return r;
-		if (!all) {
-			all = steal_ptr(&c);
-		} else {
-			r = seccomp_merge(all, c);
-			if (r < 0)
-				return error_set(err, r,
-						 "libseccomp cannot merge the %s filter: %s",
-						 a->arch->name, strerror(-r));
-			c = NULL; /* seccomp_merge() released it */
-		}
+	struct arch_part parts[32] = { 0 };
+	struct token_block blocks[32] = { 0 };
+	struct arch_job jobs[32];
+	size_t np = s->n_arches, nb = 0;
+	uint32_t badarch = SCPROF_RET_KILL_THREAD;
+
+	/*
+	 * libseccomp's generation is most of the time spent here and its contexts are
+	 * independent: build the architectures in parallel, one thread each.
+	 */
+	for (size_t i = 0; i < np; i++) {
+		jobs[i] = (struct arch_job){ .s = s,
+					     .a = &s->arches[i],
+					     .p = p,
+					     .opts = opts,
+					     .tree = tree,
+					     .part = &parts[i] };
+		jobs[i].started =
+			i > 0 && pthread_create(&jobs[i].thread, NULL, arch_job_run, &jobs[i]) == 0;
 	}
-
-	_cleanup_(bpf_freep) struct scprof_bpf *prog = NULL;
-	r = export_bpf(all, &prog, err);
-	if (r < 0)
-		return r;
-
-	if (opts->enosys_stub && stub_useful(s->default_action)) {
-		struct stub_arch st[32];
-		size_t n = 0;
-		for (size_t i = 0; i < s->n_arches && n < ARRAY_SIZE(st); i++) {
-			const struct scprof_sem_arch *a = &s->arches[i];
-			bool x32 = !strcmp(a->arch->name, "x32");
-			size_t j;
-			for (j = 0; j < n; j++)
-				if (st[j].token == a->arch->token)
-					break;
-			if (j == n)
-				st[n++] = (struct stub_arch){ .token = a->arch->token,
-							      .last = -1,
-							      .last_x32 = -1 };
-			if (x32) {
-				st[j].has_x32 = true;
-				st[j].last_x32 = a->max_named;
-			} else {
-				st[j].has_main = true;
-				st[j].last = a->max_named;
+	arch_job_run(&jobs[0]);
+	for (size_t i = 1; i < np; i++) {
+		if (jobs[i].started)
+			pthread_join(jobs[i].thread, NULL);
+		else
+			arch_job_run(&jobs[i]);
+	}
+	for (size_t i = 0; i < np; i++) {
+		if (jobs[i].r < 0 && r == 0) {
+			r = jobs[i].r;
+			if (err) {
+				*err = jobs[i].err;
+				jobs[i].err = NULL;
 			}
 		}
-		struct prog_buf b = { 0 };
-		build_stub(st, n, &b);
-		b.ins = xrealloc(b.ins, (b.n + prog->len) * sizeof(*b.ins));
-		memcpy(b.ins + b.n, prog->insns, prog->len * sizeof(*b.ins));
-		free(prog->insns);
-		prog->insns = b.ins;
-		prog->len += b.n;
+		scprof_error_free(jobs[i].err);
+	}
+	for (size_t i = 0; i < np && r == 0; i++) {
+		const struct scprof_sem_arch *a = &s->arches[i];
+		badarch = jobs[i].badarch;
+		parts[i].arch = a->arch;
+		parts[i].last = stub ? a->max_named : -1;
+		size_t j;
+		for (j = 0; j < nb && blocks[j].token != a->arch->token; j++)
+			;
+		if (j == nb)
+			blocks[nb++].token = a->arch->token;
+		if (!strcmp(a->arch->name, "x32"))
+			blocks[j].x32 = &parts[i];
+		else
+			blocks[j].main = &parts[i];
 	}
 
-	if (prog->len > SCPROF_BPF_MAXINSNS)
-		return error_set(err, -E2BIG,
-				 "the filter has %zu instructions; the kernel takes at most %d",
-				 prog->len, SCPROF_BPF_MAXINSNS);
-	*out = steal_ptr(&prog);
-	return 0;
+	if (r == 0) {
+		struct prog_buf b = { 0 };
+		lay_out(blocks, nb, parts, np, badarch, &b);
+		if (b.n > SCPROF_BPF_MAXINSNS) {
+			r = error_set(
+				err, -E2BIG,
+				"the filter has %zu instructions; the kernel takes at most %d", b.n,
+				SCPROF_BPF_MAXINSNS);
+			free(b.ins);
+		} else {
+			struct scprof_bpf *prog = xcalloc(1, sizeof(*prog));
+			prog->insns = b.ins;
+			prog->len = b.n;
+			*out = prog;
+		}
+	}
+	for (size_t i = 0; i < np; i++)
+		scprof_bpf_free(parts[i].prog);
+	return r;
 }

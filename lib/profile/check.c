@@ -145,7 +145,36 @@ static int name_ref_cmp(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
-/* Two rules that apply in the same context to the same syscall with the same conditions. */
+/* Order of the references to one syscall: by conditions and context, then by rule. */
+static const struct scprof_profile *sort_profile;
+
+static int cond_ref_cmp(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	const struct scprof_rule *rx = &sort_profile->rules[x->rule];
+	const struct scprof_rule *ry = &sort_profile->rules[y->rule];
+	int c = args_cmp(rx->args, rx->n_args, ry->args, ry->n_args);
+	if (!c)
+		c = filter_cmp(&rx->includes, &ry->includes);
+	if (!c)
+		c = filter_cmp(&rx->excludes, &ry->excludes);
+	if (!c)
+		c = x->rule < y->rule ? -1 : x->rule > y->rule;
+	if (!c)
+		c = x->pos < y->pos ? -1 : x->pos > y->pos;
+	return c;
+}
+
+static bool same_conditions(const struct scprof_rule *a, const struct scprof_rule *b)
+{
+	return !args_cmp(a->args, a->n_args, b->args, b->n_args) &&
+	       filter_equal(&a->includes, &b->includes) && filter_equal(&a->excludes, &b->excludes);
+}
+
+/*
+ * Two rules that apply in the same context to the same syscall with the same
+ * conditions: sorted by name, then by conditions, such rules are neighbours.
+ */
 static void check_conflicts(const struct scprof_profile *p, struct scprof_diags *d)
 {
 	size_t total = 0;
@@ -156,48 +185,49 @@ static void check_conflicts(const struct scprof_profile *p, struct scprof_diags 
 	struct name_ref *refs = xmalloc(total * sizeof(*refs));
 	size_t n = 0;
 	for (size_t i = 0; i < p->n_rules; i++)
-		for (size_t j = 0; j < p->rules[i].n_names; j++)
-			refs[n++] = (struct name_ref){ p->rules[i].names[j].name, i,
-						       &p->rules[i].names[j] };
+		if (p->rules[i].action != SCPROF_ACT_INVALID)
+			for (size_t j = 0; j < p->rules[i].n_names; j++)
+				refs[n++] = (struct name_ref){ p->rules[i].names[j].name, i,
+							       &p->rules[i].names[j] };
 	qsort(refs, n, sizeof(*refs), name_ref_cmp);
+	sort_profile = p;
 	for (size_t i = 0; i < n;) {
 		size_t end = i + 1;
 		while (end < n && !strcmp(refs[end].name, refs[i].name))
 			end++;
+		if (end - i > 1)
+			qsort(refs + i, end - i, sizeof(*refs), cond_ref_cmp);
+		size_t run = i; /* first reference of the current run of equal conditions */
 		for (size_t a = i + 1; a < end; a++) {
 			const struct scprof_rule *ra = &p->rules[refs[a].rule];
-			for (size_t b = i; b < a; b++) {
-				const struct scprof_rule *rb = &p->rules[refs[b].rule];
-				if (ra->action == SCPROF_ACT_INVALID ||
-				    rb->action == SCPROF_ACT_INVALID ||
-				    args_cmp(ra->args, ra->n_args, rb->args, rb->n_args) ||
-				    !filter_equal(&ra->includes, &rb->includes) ||
-				    !filter_equal(&ra->excludes, &rb->excludes))
-					continue;
-				bool same = scprof_action_rank(ra->action) ==
-						    scprof_action_rank(rb->action) &&
-					    (ra->action != SCPROF_ACT_ERRNO ||
-					     rule_errno(ra) == rule_errno(rb));
-				if (same && refs[a].rule == refs[b].rule)
-					WARN_RULE(d, refs[a].pos,
-						  "syscall '%s' is listed twice in this rule",
-						  refs[a].name);
-				else if (same)
-					WARN_RULE(
-						d, refs[a].pos,
-						"syscall '%s' is listed again with the same action and conditions (first at line %u)",
-						refs[a].name, refs[b].pos->line);
-				else
-					ERR_RULE(
-						d, refs[a].pos,
-						"syscall '%s' has conflicting actions for the same conditions: %s here, %s at line %u",
-						refs[a].name, scprof_action_name(ra->action),
-						scprof_action_name(rb->action), refs[b].pos->line);
-				break;
+			if (!same_conditions(ra, &p->rules[refs[a - 1].rule])) {
+				run = a;
+				continue;
 			}
+			const struct scprof_rule *rb = &p->rules[refs[run].rule];
+			bool same = scprof_action_rank(ra->action) ==
+					    scprof_action_rank(rb->action) &&
+				    (ra->action != SCPROF_ACT_ERRNO ||
+				     rule_errno(ra) == rule_errno(rb));
+			if (same && refs[a].rule == refs[run].rule)
+				WARN_RULE(d, refs[a].pos,
+					  "syscall '%s' is listed twice in this rule",
+					  refs[a].name);
+			else if (same)
+				WARN_RULE(
+					d, refs[a].pos,
+					"syscall '%s' is listed again with the same action and conditions (first at line %u)",
+					refs[a].name, refs[run].pos->line);
+			else
+				ERR_RULE(
+					d, refs[a].pos,
+					"syscall '%s' has conflicting actions for the same conditions: %s here, %s at line %u",
+					refs[a].name, scprof_action_name(ra->action),
+					scprof_action_name(rb->action), refs[run].pos->line);
 		}
 		i = end;
 	}
+	sort_profile = NULL;
 	free(refs);
 }
 
