@@ -94,7 +94,8 @@ static void test_oci_round_trip(void **state)
 	assert_string_equal(p->rules[3].includes.min_kernel, "5.4");
 	/* unknown keys are warnings, not errors */
 	assert_int_equal(scprof_diags_count(&d, SCPROF_SEV_ERROR), 0);
-	assert_int_equal(scprof_diags_count(&d, SCPROF_SEV_WARNING), 3); /* x-top, x-rule, defaultErrno with defaultErrnoRet */
+	assert_int_equal(scprof_diags_count(&d, SCPROF_SEV_WARNING),
+			 3); /* x-top, x-rule, defaultErrno with defaultErrnoRet */
 	assert_round_trip(p, SCPROF_FORMAT_AUTO);
 	assert_round_trip(p, SCPROF_FORMAT_SPO_YAML);
 	assert_round_trip(p, SCPROF_FORMAT_SPO_JSON);
@@ -151,8 +152,10 @@ static void test_errors_have_positions(void **state)
 {
 	struct scprof_profile *p = NULL;
 	struct scprof_error *err = NULL;
-	const char *text = "{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"syscalls\": [{\"names\": [\"read\"], \"action\": \"NOPE\"}]\n}";
-	assert_int_equal(scprof_profile_parse(text, strlen(text), "f.json", &p, NULL, &err), -EINVAL);
+	const char *text =
+		"{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"syscalls\": [{\"names\": [\"read\"], \"action\": \"NOPE\"}]\n}";
+	assert_int_equal(scprof_profile_parse(text, strlen(text), "f.json", &p, NULL, &err),
+			 -EINVAL);
 	assert_null(p);
 	assert_string_equal(err->file, "f.json");
 	assert_int_equal(err->line, 3);
@@ -160,18 +163,20 @@ static void test_errors_have_positions(void **state)
 	assert_non_null(strstr(err->msg, "unknown action 'NOPE'"));
 	scprof_error_free(err);
 	err = NULL;
-	assert_int_equal(scprof_profile_parse("{\"defaultAction\": ", 18, "g", &p, NULL, &err), -EINVAL);
+	assert_int_equal(scprof_profile_parse("{\"defaultAction\": ", 18, "g", &p, NULL, &err),
+			 -EINVAL);
 	assert_int_equal(err->line, 1);
 	scprof_error_free(err);
 }
 
 static void test_canonical(void **state)
 {
-	const char *text = "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\", \"SECCOMP_FILTER_FLAG_TSYNC\", \"SECCOMP_FILTER_FLAG_LOG\"],"
-			   " \"syscalls\": [{\"name\": \"write\", \"action\": \"SCMP_ACT_ALLOW\"},"
-			   " {\"names\": [\"b\", \"a\", \"b\"], \"action\": \"SCMP_ACT_ALLOW\"},"
-			   " {\"names\": [\"c\"], \"action\": \"SCMP_ACT_KILL\"},"
-			   " {\"names\": [\"d\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]}";
+	const char *text =
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\", \"SECCOMP_FILTER_FLAG_TSYNC\", \"SECCOMP_FILTER_FLAG_LOG\"],"
+		" \"syscalls\": [{\"name\": \"write\", \"action\": \"SCMP_ACT_ALLOW\"},"
+		" {\"names\": [\"b\", \"a\", \"b\"], \"action\": \"SCMP_ACT_ALLOW\"},"
+		" {\"names\": [\"c\"], \"action\": \"SCMP_ACT_KILL\"},"
+		" {\"names\": [\"d\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 1, \"value\": 2, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]}";
 	struct scprof_profile *p = parse(text, NULL);
 	scprof_profile_canonicalize(p);
 	assert_int_equal(p->n_rules, 3);
@@ -217,17 +222,19 @@ static void test_merge(void **state)
 		"{\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]},"
 		"{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
 		NULL);
-	struct scprof_profile *b = parse(
-		"{\"defaultAction\": \"SCMP_ACT_LOG\", \"syscalls\": ["
-		"{\"names\": [\"ptrace\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13},"
-		"{\"names\": [\"socket\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"},"
-		"{\"names\": [\"read\"], \"action\": \"SCMP_ACT_TRAP\"}]}",
-		NULL);
+	struct scprof_profile *b =
+		parse("{\"defaultAction\": \"SCMP_ACT_LOG\", \"syscalls\": ["
+		      "{\"names\": [\"ptrace\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13},"
+		      "{\"names\": [\"socket\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"},"
+		      "{\"names\": [\"read\"], \"action\": \"SCMP_ACT_TRAP\"}]}",
+		      NULL);
 	scprof_profile_merge(a, b);
 	assert_int_equal(a->default_action, SCPROF_ACT_ERRNO);
 	char *out;
 	size_t len;
-	assert_int_equal(scprof_profile_write(a, SCPROF_FORMAT_OCI_JSON, SCPROF_WRITE_COMPACT, &out, &len, NULL), 0);
+	assert_int_equal(scprof_profile_write(a, SCPROF_FORMAT_OCI_JSON, SCPROF_WRITE_COMPACT, &out,
+					      &len, NULL),
+			 0);
 	assert_int_equal(eval(out, "x86_64", "ptrace", 0), SCPROF_RET_ERRNO | 13);
 	assert_int_equal(eval(out, "x86_64", "socket", 2), SCPROF_RET_ALLOW);
 	assert_int_equal(eval(out, "x86_64", "read", 0), SCPROF_RET_ALLOW);
@@ -257,18 +264,22 @@ static void test_semantics(void **state)
 	assert_int_equal(eval(rd, "x86_64", "clone", 0x11), SCPROF_RET_ALLOW);
 	assert_int_equal(eval(rd, "x86_64", "clone", 0x10000000), SCPROF_RET_ERRNO | 1);
 	/* a repeated argument index turns conditions into alternatives (runc) */
-	const char *rep = "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
-			  "{\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 0, \"value\": 2, \"op\": \"SCMP_CMP_EQ\"}]}]}";
+	const char *rep =
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
+		"{\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 0, \"value\": 2, \"op\": \"SCMP_CMP_EQ\"}]}]}";
 	assert_int_equal(eval(rep, "x86_64", "personality", 1), SCPROF_RET_ALLOW);
 	assert_int_equal(eval(rep, "x86_64", "personality", 2), SCPROF_RET_ALLOW);
 	assert_int_equal(eval(rep, "x86_64", "personality", 3), SCPROF_RET_ERRNO | 1);
 	/* 32-bit architectures compare the low word only */
-	const char *hi = "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [\"SCMP_ARCH_X86\"], \"syscalls\": [{\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
-			 "{\"index\": 0, \"value\": 4294967295, \"op\": \"SCMP_CMP_EQ\"}]}]}";
+	const char *hi =
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [\"SCMP_ARCH_X86\"], \"syscalls\": [{\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
+		"{\"index\": 0, \"value\": 4294967295, \"op\": \"SCMP_CMP_EQ\"}]}]}";
 	assert_int_equal(eval(hi, "x86", "personality", 0xffffffffffffffffULL), SCPROF_RET_ALLOW);
-	assert_int_equal(eval(hi, "x86_64", "personality", 0xffffffffffffffffULL), SCPROF_RET_ERRNO | 1);
+	assert_int_equal(eval(hi, "x86_64", "personality", 0xffffffffffffffffULL),
+			 SCPROF_RET_ERRNO | 1);
 	/* a rule equal to the default action is dropped; errnoRet makes it different */
-	const char *same = "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 5}]}";
+	const char *same =
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 5}]}";
 	assert_int_equal(eval(same, "x86_64", "read", 0), SCPROF_RET_ERRNO | 5);
 }
 
@@ -291,10 +302,10 @@ static void test_context_parsing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_oci_round_trip),	cmocka_unit_test(test_spo_round_trip),
-		cmocka_unit_test(test_builtins),	cmocka_unit_test(test_errors_have_positions),
-		cmocka_unit_test(test_canonical),	cmocka_unit_test(test_merge),
-		cmocka_unit_test(test_semantics),	cmocka_unit_test(test_context_parsing),
+		cmocka_unit_test(test_oci_round_trip), cmocka_unit_test(test_spo_round_trip),
+		cmocka_unit_test(test_builtins),       cmocka_unit_test(test_errors_have_positions),
+		cmocka_unit_test(test_canonical),      cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_semantics),      cmocka_unit_test(test_context_parsing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
