@@ -66,7 +66,7 @@ if command -v clang >/dev/null; then
 		CC=clang meson setup "$FUZZ_BUILD" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	step "build (libFuzzer)" ninja -C "$FUZZ_BUILD"
 	for f in "$FUZZ_BUILD"/tests/fuzz/fuzz-*; do
-		[ -x "$f" ] || continue
+		[ -f "$f" ] && [ -x "$f" ] || continue
 		step "fuzz smoke ${f##*/} (${FUZZ_SECONDS}s)" ./scripts/fuzz-smoke.sh "$f" "$FUZZ_SECONDS"
 	done
 else

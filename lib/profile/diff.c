@@ -67,11 +67,11 @@ char *scprof_semantic_describe(const struct scprof_semantic *s, const struct scp
 		parts[i] = rule_text(&sc->rules[i]);
 	qsort(parts, sc->n_rules, sizeof(*parts), str_qcmp);
 	struct strbuf sb = STRBUF_INIT;
-	for (size_t i = 0; i < sc->n_rules; i++) {
+	for (size_t i = 0; i < sc->n_rules; i++)
 		if (!i || strcmp(parts[i], parts[i - 1]))
 			strbuf_addf(&sb, "%s; ", parts[i]);
+	for (size_t i = 0; i < sc->n_rules; i++)
 		free(parts[i]);
-	}
 	free(parts);
 	strbuf_addf(&sb, "else %s", dflt);
 	return strbuf_detach(&sb);
