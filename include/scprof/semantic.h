@@ -75,7 +75,7 @@ struct scprof_sem_syscall {
 	const char *name; /* static */
 	int nr;
 	size_t n_rules;
-	struct scprof_sem_rule *rules; /* in profile order */
+	struct scprof_sem_rule *rules; /* in the order the program tests them */
 };
 
 struct scprof_sem_arch {

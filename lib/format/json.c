@@ -8,8 +8,11 @@
  *   value    = object / array / string / number / "true" / "false" / "null"
  *   object   = "{" ws [ string ws ":" ws value ws *( "," ws string ws ":" ws value ws ) ] "}"
  *   array    = "[" ws [ value ws *( "," ws value ws ) ] "]"
- *   number   = [ "-" ] ( "0" / [1-9] *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "+" / "-" ] 1*DIGIT ]
- *   string   = '"' *( unescaped / "\" ( '"' / "\" / "/" / "b" / "f" / "n" / "r" / "t" / "u" 4HEXDIG ) ) '"'
+ *   number   = [ "-" ] ( "0" / [1-9] *DIGIT ) [ "." 1*DIGIT ]
+ *              [ ( "e" / "E" ) [ "+" / "-" ] 1*DIGIT ]
+ *   string   = '"' *( plain / escape ) '"'
+ *   escape   = "\" ( '"' / "\" / "/" / "b" / "f" / "n" / "r" / "t" / "u" 4HEXDIG )
+ *   plain    = any UTF-8 character from U+0020 except '"' and "\"
  *   ws       = *( " " / "\t" / "\n" / "\r" )
  *
  * Strings must be well-formed UTF-8 with no unescaped control characters; \u

@@ -98,10 +98,9 @@ struct loader {
 	struct scprof_error **err;
 };
 
-static unsigned mark_line(yaml_mark_t m)
-{
-	return (unsigned)m.line + 1;
-}
+struct pos {
+	unsigned line, col;
+};
 
 /* Length of the line break at @p as libyaml counts them (\n, \r, NEL, LS, PS); 0 if none. */
 static size_t break_len(const unsigned char *p, size_t left)
@@ -120,9 +119,10 @@ static size_t break_len(const unsigned char *p, size_t left)
  * in order, so a cursor walks forward from the previous one, and the whole
  * document costs one pass.
  */
-static unsigned mark_col(struct loader *l, yaml_mark_t m)
+static struct pos mark_pos(struct loader *l, yaml_mark_t m)
 {
 	const unsigned char *buf = (const unsigned char *)l->buf;
+	struct pos chars = { (unsigned)m.line + 1, (unsigned)m.column + 1 };
 
 	if (m.index < l->cur.chars)
 		memset(&l->cur, 0, sizeof(l->cur));
@@ -142,9 +142,16 @@ static unsigned mark_col(struct loader *l, yaml_mark_t m)
 			l->cur.line_chars = l->cur.chars;
 		}
 	}
-	if (l->cur.chars != m.index || l->cur.chars - l->cur.line_chars != m.column)
-		return (unsigned)m.column + 1; /* out of step with libyaml: keep its count */
-	return (unsigned)(l->cur.off - l->cur.line_off) + 1;
+	if (l->cur.chars != m.index)
+		return chars; /* out of step with libyaml: keep its count */
+	size_t col = l->cur.chars - l->cur.line_chars;
+	if (col == m.column)
+		return (struct pos){ chars.line, (unsigned)(l->cur.off - l->cur.line_off) + 1 };
+	/* at the end of input without a final newline libyaml imagines one */
+	if (l->cur.off == l->len && m.column == 0 && m.line > 0)
+		return (struct pos){ (unsigned)m.line,
+				     (unsigned)(l->cur.off - l->cur.line_off) + 1 };
+	return chars;
 }
 
 static int fail_at(struct loader *l, yaml_mark_t m, const char *fmt, ...)
@@ -155,7 +162,8 @@ static int fail_at(struct loader *l, yaml_mark_t m, const char *fmt, ...)
 	va_start(ap, fmt);
 	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	return error_set_at(l->err, -EINVAL, NULL, mark_line(m), mark_col(l, m), "%s", msg);
+	struct pos at = mark_pos(l, m);
+	return error_set_at(l->err, -EINVAL, NULL, at.line, at.col, "%s", msg);
 }
 
 /* Anchors, in a hash table so that many anchors and aliases stay linear. */
@@ -433,11 +441,11 @@ static void place(struct loader *l, struct node *n, unsigned height)
 		f->height = height;
 }
 
-static int count_nodes(struct loader *l, size_t n, yaml_mark_t m)
+static int count_nodes(struct loader *l, size_t n, bool alias, yaml_mark_t m)
 {
 	if (n > NODE_MAX_NODES - l->nodes)
 		return fail_at(l, m, "more than %d values in document%s", NODE_MAX_NODES,
-			       n > 1 ? " after alias expansion" : "");
+			       alias ? " after alias expansion" : "");
 	l->nodes += n;
 	return 0;
 }
@@ -447,8 +455,9 @@ static void set_key(struct loader *l, char *key, yaml_mark_t m)
 	struct frame *f = top(l);
 	f->key = key;
 	f->have_key = true;
-	f->key_line = mark_line(m);
-	f->key_col = mark_col(l, m);
+	struct pos at = mark_pos(l, m);
+	f->key_line = at.line;
+	f->key_col = at.col;
 }
 
 static int on_scalar(struct loader *l, const yaml_event_t *ev)
@@ -464,8 +473,9 @@ static int on_scalar(struct loader *l, const yaml_event_t *ev)
 	r = resolve_scalar(l, ev, &n);
 	if (r < 0)
 		return r;
-	n->line = mark_line(ev->start_mark);
-	n->col = mark_col(l, ev->start_mark);
+	struct pos at = mark_pos(l, ev->start_mark);
+	n->line = at.line;
+	n->col = at.col;
 	if (want_key(l)) {
 		set_key(l, xstrndup(s, len), ev->start_mark);
 		if (!anchor) {
@@ -474,7 +484,7 @@ static int on_scalar(struct loader *l, const yaml_event_t *ev)
 		}
 		anchor_add(l, anchor, n, true);
 	} else {
-		r = count_nodes(l, 1, ev->start_mark);
+		r = count_nodes(l, 1, false, ev->start_mark);
 		if (r < 0) {
 			node_free(n);
 			return r;
@@ -513,7 +523,7 @@ static int on_alias(struct loader *l, const yaml_event_t *ev)
 	}
 	if (l->depth + a->height > NODE_MAX_DEPTH)
 		return fail_at(l, ev->start_mark, "nesting deeper than %d levels", NODE_MAX_DEPTH);
-	r = count_nodes(l, a->count, ev->start_mark);
+	r = count_nodes(l, a->count, true, ev->start_mark);
 	if (r < 0)
 		return r;
 	struct frame *f = top(l);
@@ -523,12 +533,10 @@ static int on_alias(struct loader *l, const yaml_event_t *ev)
 		return 0;
 	}
 	place(l, a->n, a->height);
+	struct pos at = mark_pos(l, ev->start_mark);
 	GROW(l->aliases, l->aliases_alloc, l->n_aliases + 1);
 	l->aliases[l->n_aliases++] = (struct alias){
-		.parent = f->n,
-		.index = f->n->len - 1,
-		.line = mark_line(ev->start_mark),
-		.col = mark_col(l, ev->start_mark),
+		.parent = f->n, .index = f->n->len - 1, .line = at.line, .col = at.col
 	};
 	return 0;
 }
@@ -563,12 +571,13 @@ static int on_start(struct loader *l, const yaml_event_t *ev, enum node_kind kin
 	if (l->depth == NODE_MAX_DEPTH)
 		return fail_at(l, ev->start_mark, "nesting deeper than %d levels", NODE_MAX_DEPTH);
 	size_t before = l->nodes;
-	r = count_nodes(l, 1, ev->start_mark);
+	r = count_nodes(l, 1, false, ev->start_mark);
 	if (r < 0)
 		return r;
 	struct node *n = node_new(kind);
-	n->line = mark_line(ev->start_mark);
-	n->col = mark_col(l, ev->start_mark);
+	struct pos at = mark_pos(l, ev->start_mark);
+	n->line = at.line;
+	n->col = at.col;
 	place(l, n, 0);
 	size_t a = anchor ? anchor_add(l, (const char *)anchor, n, false) : 0;
 	GROW(l->stack, l->stack_alloc, l->depth + 1);
@@ -647,10 +656,11 @@ static int parser_error(struct loader *l, const yaml_parser_t *p)
 					      (unsigned)p->problem_value);
 		return fail_at_offset(l, p->problem_offset, "%s", problem);
 	default:
-		if (p->context)
+		if (p->context) {
+			struct pos at = mark_pos(l, p->context_mark);
 			return fail_at(l, p->problem_mark, "%s (%s that starts at %u:%u)", problem,
-				       p->context, mark_line(p->context_mark),
-				       mark_col(l, p->context_mark));
+				       p->context, at.line, at.col);
+		}
 		return fail_at(l, p->problem_mark, "%s", problem);
 	}
 }

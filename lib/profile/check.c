@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Whole-profile checks: what a runtime would reject, skip or read differently than written. */
 #include "profile/profile.h"
+#include "scprof/semantic.h"
 
 #define ERR_RULE(d, x, ...) \
 	scprof_diags_add((d), SCPROF_SEV_ERROR, (x)->line, (x)->col, __VA_ARGS__)
@@ -97,9 +98,7 @@ static void check_rules(const struct scprof_profile *p, struct scprof_diags *d)
 			notify = true;
 		}
 		if (r->action != SCPROF_ACT_INVALID && p->default_action != SCPROF_ACT_INVALID &&
-		    scprof_action_rank(r->action) == scprof_action_rank(p->default_action) &&
-		    (r->action != SCPROF_ACT_ERRNO ||
-		     rule_errno(r) == (p->has_default_errno_ret ? p->default_errno_ret : EPERM)))
+		    scprof_rule_ret(r) == scprof_default_ret(p))
 			WARN_RULE(d, r, "rule has no effect: %s is also the default action",
 				  scprof_action_name(r->action));
 		for (size_t a = 0; a < r->n_args; a++)

@@ -360,10 +360,11 @@ static void decode_arg(struct reader *r, const struct node *n, struct scprof_rul
 	if (!ok)
 		return;
 	if (a.op == SCPROF_OP_MASKED_EQ && (a.value_two & ~a.value))
-		ERR_AT(r, two ? two : n,
-		       "SCMP_CMP_MASKED_EQ never matches: valueTwo 0x%" PRIx64
-		       " has bits outside the mask 0x%" PRIx64,
-		       a.value_two, a.value);
+		WARN_AT(r, two ? two : n,
+			"SCMP_CMP_MASKED_EQ: valueTwo 0x%" PRIx64
+			" has bits outside the mask 0x%" PRIx64
+			"; libseccomp drops them and compares with 0x%" PRIx64,
+			a.value_two, a.value, a.value_two & a.value);
 	if (a.op != SCPROF_OP_MASKED_EQ && a.has_value_two && a.value_two != 0)
 		WARN_AT(r, two, "'valueTwo' is ignored by %s; only SCMP_CMP_MASKED_EQ uses it",
 			scprof_op_name(a.op));

@@ -220,6 +220,74 @@ static void add_rule(struct scprof_sem_syscall *sc, uint32_t action, const struc
 						    args[i].value_two };
 }
 
+/*
+ * libseccomp does not try a syscall's rules in the order they were added: it
+ * merges them into one decision tree.  A rule without conditions replaces all
+ * rules with conditions; otherwise conditions on higher argument indexes are
+ * tested first, and on one index EQ, NE and MASKED_EQ before LT and LE, before
+ * GT and GE.  Ordering each rule's conditions that way and the rules by them
+ * gives the order the program tests them in (the differential test checks this
+ * against the generated programs and the live kernel).
+ */
+static int op_class(enum scprof_op op)
+{
+	switch (op) {
+	case SCPROF_OP_EQ:
+	case SCPROF_OP_NE:
+	case SCPROF_OP_MASKED_EQ:
+		return 0;
+	case SCPROF_OP_LT:
+	case SCPROF_OP_LE:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+static int cond_order(const void *a, const void *b)
+{
+	const struct scprof_cond *x = a, *y = b;
+	if (x->index != y->index)
+		return x->index > y->index ? -1 : 1;
+	return op_class(x->op) - op_class(y->op);
+}
+
+static int rule_order(const struct scprof_sem_rule *x, const struct scprof_sem_rule *y)
+{
+	if (!x->n_conds || !y->n_conds)
+		return (int)(x->n_conds != 0) - (int)(y->n_conds != 0);
+	for (size_t i = 0; i < x->n_conds && i < y->n_conds; i++) {
+		int c = cond_order(&x->conds[i], &y->conds[i]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+static void order_rules(struct scprof_sem_syscall *sc)
+{
+	for (size_t i = 0; i < sc->n_rules; i++)
+		if (sc->rules[i].n_conds > 1)
+			qsort(sc->rules[i].conds, sc->rules[i].n_conds, sizeof(struct scprof_cond),
+			      cond_order);
+	/* stable insertion sort: rules that compare equal keep the profile's order */
+	for (size_t i = 1; i < sc->n_rules; i++) {
+		struct scprof_sem_rule r = sc->rules[i];
+		size_t j = i;
+		while (j > 0 && rule_order(&sc->rules[j - 1], &r) > 0) {
+			sc->rules[j] = sc->rules[j - 1];
+			j--;
+		}
+		sc->rules[j] = r;
+	}
+	/* an unconditional rule replaces the conditional ones */
+	if (sc->n_rules > 1 && !sc->rules[0].n_conds) {
+		for (size_t i = 1; i < sc->n_rules; i++)
+			free(sc->rules[i].conds);
+		sc->n_rules = 1;
+	}
+}
+
 static int syscall_cmp(const void *a, const void *b)
 {
 	const struct scprof_sem_syscall *x = a, *y = b;
@@ -290,6 +358,8 @@ static void build_arch(struct scprof_sem_arch *sa, const struct scprof_profile *
 		}
 	}
 	free(idx.slot);
+	for (size_t i = 0; i < sa->n_syscalls; i++)
+		order_rules(&sa->syscalls[i]);
 	if (sa->n_syscalls > 1)
 		qsort(sa->syscalls, sa->n_syscalls, sizeof(*sa->syscalls), syscall_cmp);
 }
@@ -423,7 +493,8 @@ bool scprof_cond_match(const struct scprof_cond *c, uint64_t v, unsigned bits)
 	case SCPROF_OP_GT:
 		return v > a;
 	case SCPROF_OP_MASKED_EQ:
-		return (v & a) == b;
+		/* libseccomp masks valueTwo too */
+		return (v & a) == (b & a);
 	case SCPROF_OP_INVALID:
 		break;
 	}
