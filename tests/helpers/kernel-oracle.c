@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Ask the live kernel what a seccomp filter does to a call, without letting the call run. */
+#include "abi.h"
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -138,38 +139,6 @@ struct result {
 
 static struct slot *cur;
 static struct result *results;
-
-/* ---- the three ABIs (see try-syscall.c) ---- */
-
-static long call_x86_64(long nr, const uint64_t a[6])
-{
-	register long r10 __asm__("r10") = (long)a[3];
-	register long r8 __asm__("r8") = (long)a[4];
-	register long r9 __asm__("r9") = (long)a[5];
-	long ret;
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "0"(nr), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return ret;
-}
-
-static long call_int80(long nr, const uint64_t a[6])
-{
-	unsigned long a5 = (uint32_t)a[5];
-	long ret;
-	__asm__ volatile("lea -128(%%rsp), %%rsp\n\t"
-			 "push %%rbp\n\t"
-			 "mov %[a5], %%rbp\n\t"
-			 "int $0x80\n\t"
-			 "pop %%rbp\n\t"
-			 "lea 128(%%rsp), %%rsp"
-			 : "=a"(ret)
-			 : "0"(nr), "b"((uint32_t)a[0]), "c"((uint32_t)a[1]), "d"((uint32_t)a[2]),
-			   "S"((uint32_t)a[3]), "D"((uint32_t)a[4]), [a5] "r"(a5)
-			 : "r8", "r9", "r10", "r11", "memory", "cc");
-	return (long)(int)ret;
-}
 
 static long make_call(const struct call *c)
 {
