@@ -12,7 +12,15 @@ trap 'rm -rf "$work"' EXIT
 ASAN_OPTIONS=detect_leaks=1 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix="$work/" "$work" 2>"$work.log" || {
 	tail -n 40 "$work.log"
-	ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null
+	# keep the input that failed, and show it, since the work directory goes away
+	for a in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
+		[ -f "$a" ] || continue
+		mkdir -p "${FUZZ_ARTIFACTS:-fuzz-artifacts}"
+		cp "$a" "${FUZZ_ARTIFACTS:-fuzz-artifacts}/${name}-${a##*/}"
+		echo "input (base64) kept in ${FUZZ_ARTIFACTS:-fuzz-artifacts}/${name}-${a##*/}:"
+		base64 -w 0 "$a" | head -c 4096
+		echo
+	done
 	rm -f "$work.log"
 	exit 1
 }

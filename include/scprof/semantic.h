@@ -88,6 +88,7 @@ struct scprof_sem_arch {
 struct scprof_semantic {
 	uint32_t default_action;
 	unsigned flags;
+	size_t n_profile_rules; /* profile rules that apply in the context (runc's config.Syscalls) */
 	size_t n_arches;
 	struct scprof_sem_arch *arches;
 };

@@ -319,16 +319,8 @@ int scprof_compile(const struct scprof_semantic *s, const struct scprof_profile 
 	if (s->n_arches > 32)
 		return error_set(err, -E2BIG, "too many architectures");
 
-	/* runc's threshold counts rules; use the busiest architecture's */
-	size_t max_rules = 0;
-	for (size_t i = 0; i < s->n_arches; i++) {
-		size_t n = 0;
-		for (size_t j = 0; j < s->arches[i].n_syscalls; j++)
-			n += s->arches[i].syscalls[j].n_rules;
-		if (n > max_rules)
-			max_rules = n;
-	}
-	bool tree = max_rules > TREE_THRESHOLD;
+	/* runc: len(config.Syscalls) > 32, the rules Docker passed on after includes/excludes */
+	bool tree = s->n_profile_rules > TREE_THRESHOLD;
 	bool stub = opts->enosys_stub && stub_useful(s->default_action);
 
 	struct arch_part parts[32] = { 0 };

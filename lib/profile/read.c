@@ -646,10 +646,12 @@ static void decode_spo(struct reader *r, const struct node *doc, struct scprof_p
 		check_duplicate(r, doc, i);
 		if (!strcmp(k->name, "apiVersion")) {
 			api = v;
-			set_string(r, &p->api_version, v, "apiVersion");
+			free(p->api_version);
+			p->api_version = take_string(r, v, "apiVersion");
 		} else if (!strcmp(k->name, "kind")) {
 			kind = v;
-			set_string(r, &p->spo_kind, v, "kind");
+			free(p->spo_kind);
+			p->spo_kind = take_string(r, v, "kind");
 		} else if (!strcmp(k->name, "metadata")) {
 			decode_metadata(r, v, p);
 		} else if (!strcmp(k->name, "spec")) {
