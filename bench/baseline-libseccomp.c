@@ -24,7 +24,6 @@ int main(int argc, char **argv)
 		scmp_filter_ctx c = seccomp_init(SCMP_ACT_ERRNO(1));
 		seccomp_arch_add(c, SCMP_ARCH_X86);
 		seccomp_arch_add(c, SCMP_ARCH_X32);
-		seccomp_attr_set(c, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 		unsigned action;
 		char name[128];
 		while (fscanf(f, "%x %127s", &action, name) == 2) {
