@@ -116,12 +116,17 @@ static int add_arch_rules(scmp_filter_ctx c, const struct scprof_sem_arch *a,
 						       cmp);
 			if (r < 0) {
 				char where[64];
-				return error_set(err, r, "cannot add the rule for '%s' on %s%s: %s",
-						 sc->name, a->arch->name,
-						 rule_where(p, sr->rule, where, sizeof(where)),
-						 r == -EEXIST ?
-							 "it conflicts with an earlier rule" :
+				error_set(err, r, "cannot add the rule for '%s' on %s%s: %s",
+					  sc->name, a->arch->name,
+					  rule_where(p, sr->rule, where, sizeof(where)),
+					  r == -EEXIST ? "it conflicts with an earlier rule" :
 							 strerror(-r));
+				/* the position of the rule, for validate */
+				if (err && *err && p && sr->rule < p->n_rules) {
+					(*err)->line = p->rules[sr->rule].line;
+					(*err)->col = p->rules[sr->rule].col;
+				}
+				return r;
 			}
 		}
 	}

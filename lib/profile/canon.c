@@ -153,7 +153,6 @@ void scprof_profile_canonicalize(struct scprof_profile *p)
 		w++;
 	}
 	p->n_rules = w;
-	/* a rule whose names all went to an earlier rule has nothing left */
 	sort_unique_strv(p->flags, &p->n_flags);
 }
 

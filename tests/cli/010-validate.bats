@@ -166,3 +166,11 @@ YAML
 	run_scprof 2 validate "$TMP/ok.json" "$TMP/missing.json"
 	run_scprof 2 validate
 }
+
+@test "--compile reports what libseccomp refuses, at the rule" {
+	printf '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[\n{"names":["dup3"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":3,"op":"SCMP_CMP_EQ"},{"index":1,"value":1,"op":"SCMP_CMP_EQ"}]},\n  {"names":["dup3"],"action":"SCMP_ACT_KILL","args":[{"index":0,"value":3,"op":"SCMP_CMP_EQ"}]}]}' > "$TMP/p.json"
+	run_scprof validate "$TMP/p.json"
+	run_scprof 1 validate --compile "$TMP/p.json"
+	assert_output_contains "$TMP/p.json:3:3: error: cannot add the rule for 'dup3' on x86_64 (rule at line 3): it conflicts with an earlier rule"
+	run_scprof validate --compile runtime/default
+}
