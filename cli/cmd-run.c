@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* scprof run: a command under a profile and a container-style security context, failing closed. */
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "audit/record.h"
+#include "cli/cli.h"
+#include "scprof/compile.h"
+#include "scprof/sandbox.h"
+
+static const char help[] =
+	"usage: scprof run [OPTIONS] -- CMD [ARG...]\n"
+	"\n"
+	"Run CMD under a seccomp profile and a security context the way runc would,\n"
+	"without a container: groups and ids, then capabilities, then no_new_privs,\n"
+	"then the filter, right before execve.  If anything asked for cannot be\n"
+	"applied, scprof says why and exits 125 without running CMD.\n"
+	"\n"
+	"  -p, --profile PROFILE      the profile (default: runtime/default)\n"
+	"  -a, --arch ARCH            build the filter for ARCH (repeatable)\n"
+	"      --caps-for-profile L   capabilities for includes/excludes (default: the\n"
+	"                             ones CMD will have)\n"
+	"      --kernel X.Y           kernel version for minKernel (default: running)\n"
+	"      --native ARCH          host architecture that picks archMap entries\n"
+	"  -u, --user UID[:GID]       run as UID and GID (numbers)\n"
+	"      --groups GID,...       supplementary groups (with --user; default none)\n"
+	"      --cap-add LIST         add capabilities (names or ALL) to the current set\n"
+	"      --cap-drop LIST        drop capabilities (names or ALL); the result goes to\n"
+	"                             the bounding, permitted, effective, inheritable and\n"
+	"                             ambient sets\n"
+	"      --no-new-privs         set no_new_privs (the default)\n"
+	"      --allow-privilege-escalation\n"
+	"                             do not set no_new_privs; the filter then needs\n"
+	"                             CAP_SYS_ADMIN, and if that is dropped it is loaded\n"
+	"                             before ids and capabilities change, so the profile\n"
+	"                             must allow setgroups, setresgid, setresuid, capset,\n"
+	"                             prctl and execve\n"
+	"      --audit                turn every action but ALLOW into LOG: see in the\n"
+	"                             kernel log what would be denied, without denying\n"
+	"      --log                  set SECCOMP_FILTER_FLAG_LOG: denials are logged too\n"
+	"      --best-effort          drop filter flags the kernel lacks, with a warning\n"
+	"      --no-enosys-stub       leave runc's ENOSYS stub out of the filter\n"
+	"  -h, --help                 show this help\n"
+	"\n"
+	"Exit status: CMD's own; 128+N when CMD is killed by signal N (159 for SIGSYS:\n"
+	"scprof then names the syscall from the kernel's audit record); 125 when the\n"
+	"context cannot be set up (also usage errors); 126 CMD not executable; 127 not found.\n";
+
+static pid_t child_pid;
+
+static void forward(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+static int parse_caps(const char *list, uint64_t *caps)
+{
+	_cleanup_error_ struct scprof_error *err = NULL;
+	if (scprof_caps_parse(list, caps, &err) < 0) {
+		cli_error("%s", err->msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_user(const char *s, struct scprof_sandbox *sb)
+{
+	unsigned long uid, gid;
+	char *end;
+	errno = 0;
+	uid = strtoul(s, &end, 10);
+	if (errno || end == s || uid > UINT32_MAX - 1 || (*end && *end != ':'))
+		goto bad;
+	gid = uid;
+	if (*end == ':') {
+		const char *g = end + 1;
+		gid = strtoul(g, &end, 10);
+		if (errno || end == g || *end || gid > UINT32_MAX - 1)
+			goto bad;
+	}
+	sb->set_ids = true;
+	sb->uid = (uid_t)uid;
+	sb->gid = (gid_t)gid;
+	return 0;
+bad:
+	cli_error("--user wants UID[:GID] as numbers, not '%s'", s);
+	return -1;
+}
+
+static int parse_groups(const char *s, struct scprof_sandbox *sb)
+{
+	_cleanup_free_ char *copy = xstrdup(s);
+	char *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *end;
+		errno = 0;
+		unsigned long g = strtoul(t, &end, 10);
+		if (errno || *end || end == t || g > UINT32_MAX - 1 ||
+		    sb->n_groups == ARRAY_SIZE(sb->groups)) {
+			cli_error("--groups wants group numbers separated by commas, not '%s'", s);
+			return -1;
+		}
+		sb->groups[sb->n_groups++] = (gid_t)g;
+	}
+	return 0;
+}
+
+/* --audit: what is not allowed is logged instead (Kubernetes' audit-before-enforce). */
+static void to_audit_mode(struct scprof_profile *p)
+{
+	if (p->default_action != SCPROF_ACT_ALLOW) {
+		p->default_action = SCPROF_ACT_LOG;
+		p->has_default_errno_ret = false;
+		free(p->default_errno);
+		p->default_errno = NULL;
+	}
+	for (size_t i = 0; i < p->n_rules; i++) {
+		struct scprof_rule *r = &p->rules[i];
+		if (r->action == SCPROF_ACT_ALLOW)
+			continue;
+		r->action = SCPROF_ACT_LOG;
+		r->has_errno_ret = false;
+		free(r->errno_name);
+		r->errno_name = NULL;
+	}
+}
+
+static int check_actions(const struct scprof_semantic *s)
+{
+	uint32_t seen[16];
+	size_t n = 0;
+	seen[n++] = s->default_action;
+	for (size_t i = 0; i < s->n_arches; i++)
+		for (size_t j = 0; j < s->arches[i].n_syscalls; j++)
+			for (size_t k = 0; k < s->arches[i].syscalls[j].n_rules; k++) {
+				uint32_t a = s->arches[i].syscalls[j].rules[k].action &
+					     SCPROF_RET_ACTION_FULL;
+				bool dup = false;
+				for (size_t m = 0; m < n; m++)
+					dup |= (seen[m] & SCPROF_RET_ACTION_FULL) == a;
+				if (!dup && n < ARRAY_SIZE(seen))
+					seen[n++] = a;
+			}
+	for (size_t i = 0; i < n; i++) {
+		char name[64];
+		scprof_action_format(seen[i], name, sizeof(name));
+		if ((seen[i] & SCPROF_RET_ACTION_FULL) == SCPROF_RET_USER_NOTIF) {
+			cli_error(
+				"the profile uses SCMP_ACT_NOTIFY, which needs a listener agent; scprof run does not connect to one yet");
+			return -1;
+		}
+		if (!scprof_seccomp_action_available(seen[i])) {
+			cli_error("the kernel does not support the action %s the profile uses",
+				  name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Read what the kernel logged about @pid since @fd was opened; print seccomp records. */
+static void report_records(int fd, pid_t pid, const char *cmd, const char *src,
+			   const struct scprof_profile *p, const struct scprof_semantic *s,
+			   bool kills_only)
+{
+	char buf[8192];
+	bool found = false;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue; /* records overwritten: go on with the next */
+		if (n <= 0)
+			break;
+		struct audit_record rec;
+		if (audit_record_parse(buf, (size_t)n, &rec, NULL) < 0)
+			continue;
+		if (!(rec.have & AUDIT_HAVE_PID) || rec.pid != pid ||
+		    (kills_only && rec.action != AUDIT_ACTION_KILL_PROCESS &&
+		     rec.action != AUDIT_ACTION_KILL_THREAD && rec.action != AUDIT_ACTION_TRAP)) {
+			audit_record_release(&rec);
+			continue;
+		}
+		char act[64];
+		audit_action_format(rec.code, act, sizeof(act));
+		const char *arch = rec.arch_info ? rec.arch_info->name : "unknown architecture";
+		const char *name = rec.syscall_name ? rec.syscall_name : "?";
+		struct strbuf why = STRBUF_INIT;
+		const struct scprof_sem_arch *sa =
+			rec.arch_info ? scprof_semantic_arch(s, rec.arch_info) : NULL;
+		const struct scprof_sem_syscall *sc =
+			sa ? scprof_semantic_syscall(sa, (int)rec.syscall) : NULL;
+		if (!sa)
+			strbuf_adds(&why, "the architecture is not in the filter");
+		else if (sc && sc->n_rules && !sc->rules[0].n_conds)
+			strbuf_addf(&why, "the rule at %s:%u:%u", src,
+				    p->rules[sc->rules[0].rule].line,
+				    p->rules[sc->rules[0].rule].col);
+		else if (sc && sc->n_rules)
+			strbuf_addf(&why,
+				    "a rule with argument conditions at %s:%u, or the default", src,
+				    p->rules[sc->rules[0].rule].line);
+		else
+			strbuf_adds(&why, "the default action");
+		cli_error("'%s' (pid %d): %s (%lld) on %s -> %s, decided by %s", cmd, (int)pid,
+			  name, (long long)rec.syscall, arch, act, why.buf);
+		strbuf_release(&why);
+		audit_record_release(&rec);
+		found = true;
+		if (kills_only)
+			break;
+	}
+	if (!found && kills_only)
+		cli_error(
+			"'%s' (pid %d) was killed by SIGSYS, by seccomp; the kernel log has no record of it",
+			cmd, (int)pid);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "caps-for-profile", required_argument, NULL, 0x100 },
+		{ "kernel", required_argument, NULL, 0x101 },
+		{ "native", required_argument, NULL, 0x102 },
+		{ "user", required_argument, NULL, 'u' },
+		{ "groups", required_argument, NULL, 'g' },
+		{ "cap-add", required_argument, NULL, 'A' },
+		{ "cap-drop", required_argument, NULL, 'D' },
+		{ "no-new-privs", no_argument, NULL, 'n' },
+		{ "allow-privilege-escalation", no_argument, NULL, 'e' },
+		{ "audit", no_argument, NULL, 'U' },
+		{ "log", no_argument, NULL, 'l' },
+		{ "best-effort", no_argument, NULL, 'b' },
+		{ "no-enosys-stub", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct scprof_context ctx;
+	struct scprof_compile_opts copts;
+	struct scprof_sandbox sb = { .no_new_privs = true };
+	const char *src = "runtime/default";
+	bool audit = false, log = false, best_effort = false, caps_for_profile = false;
+	uint64_t add = 0, drop = 0;
+	bool cap_opts = false;
+	int c, r, kmsg = -1;
+
+	scprof_context_init(&ctx);
+	scprof_compile_opts_init(&copts);
+	while ((c = getopt_long(argc, argv, "+p:a:u:h", opts, NULL)) != -1) {
+		if (c == 0x100) {
+			if (parse_caps(optarg, &ctx.caps) < 0)
+				return EXIT_SETUP;
+			caps_for_profile = true;
+			continue;
+		}
+		r = cli_context_option("run", &ctx, c, optarg);
+		if (r < 0)
+			return EXIT_SETUP;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'p':
+			src = optarg;
+			break;
+		case 'u':
+			if (parse_user(optarg, &sb) < 0)
+				return EXIT_SETUP;
+			break;
+		case 'g':
+			if (parse_groups(optarg, &sb) < 0)
+				return EXIT_SETUP;
+			break;
+		case 'A':
+		case 'D': {
+			uint64_t v;
+			if (parse_caps(optarg, &v) < 0)
+				return EXIT_SETUP;
+			if (c == 'A')
+				add |= v;
+			else
+				drop |= v;
+			cap_opts = true;
+			break;
+		}
+		case 'n':
+			sb.no_new_privs = true;
+			break;
+		case 'e':
+			sb.no_new_privs = false;
+			break;
+		case 'U':
+			audit = true;
+			break;
+		case 'l':
+			log = true;
+			break;
+		case 'b':
+			best_effort = true;
+			break;
+		case 's':
+			copts.enosys_stub = false;
+			break;
+		case 'h':
+			return cli_help(help);
+		default:
+			cli_usage_error("run", "unknown option");
+			return EXIT_SETUP;
+		}
+	}
+	if (optind >= argc) {
+		cli_usage_error("run", "no command given; write it after '--'");
+		return EXIT_SETUP;
+	}
+	if (sb.n_groups && !sb.set_ids) {
+		cli_usage_error("run", "--groups needs --user");
+		return EXIT_SETUP;
+	}
+	char **cmd = argv + optind;
+
+	/* the capabilities CMD will have decide the profile's includes/excludes */
+	uint64_t final = scprof_caps_current();
+	if (cap_opts) {
+		final = (final & ~drop) | add;
+		sb.set_caps = true;
+		sb.caps = final;
+	} else if (sb.set_ids && sb.uid != 0) {
+		final = 0;
+	}
+	if (!caps_for_profile)
+		ctx.caps = final;
+
+	struct scprof_profile *p = NULL;
+	if (cli_load_profile(src, &p) != EXIT_OK)
+		return EXIT_SETUP;
+	if (audit)
+		to_audit_mode(p);
+	_cleanup_error_ struct scprof_error *err = NULL;
+	struct scprof_semantic *s = NULL;
+	struct scprof_bpf *prog = NULL;
+	int status = EXIT_SETUP;
+	r = scprof_semantic_build(p, &ctx, &s, NULL, &err);
+	if (r == 0)
+		r = scprof_compile(s, p, &copts, &prog, &err);
+	if (r < 0) {
+		cli_report(err);
+		goto out;
+	}
+	if (check_actions(s) < 0)
+		goto out;
+
+	unsigned flags = s->flags | (log ? SCPROF_FLAG_LOG : 0), missing;
+	/* TSYNC synchronises threads CMD does not have yet: harmless, and kept as asked */
+	scprof_seccomp_flags_supported(flags, &missing);
+	if (missing && !best_effort) {
+		cli_error(
+			"the kernel does not accept the seccomp flags 0x%x the profile asks for; --best-effort drops them",
+			missing);
+		goto out;
+	}
+	if (missing)
+		cli_warning("dropping seccomp flags 0x%x the kernel does not accept", missing);
+	sb.flags = flags & ~missing;
+	sb.prog = prog;
+
+	/* the kernel's own record names what seccomp stopped; read only what comes after now */
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (kmsg >= 0)
+		lseek(kmsg, 0, SEEK_END);
+
+	struct sigaction sa = { .sa_handler = forward }, old[4];
+	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	child_pid = scprof_sandbox_spawn(&sb, cmd, &err);
+	if (child_pid < 0) {
+		cli_report(err);
+		status = child_pid == -ENOENT ? 127 : child_pid == -EACCES ? 126 : EXIT_SETUP;
+		goto restore;
+	}
+	int ws;
+	while (waitpid(child_pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(ws)) {
+		status = WEXITSTATUS(ws);
+	} else {
+		status = 128 + WTERMSIG(ws);
+		if (WTERMSIG(ws) == SIGSYS && kmsg >= 0)
+			report_records(kmsg, child_pid, cmd[0], src, p, s, true);
+		else if (WTERMSIG(ws) == SIGSYS)
+			cli_error(
+				"'%s' was killed by SIGSYS, by seccomp (no access to /dev/kmsg to say which call)",
+				cmd[0]);
+	}
+	if ((log || audit) && kmsg >= 0)
+		report_records(kmsg, child_pid, cmd[0], src, p, s, false);
+restore:
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+out:
+	if (kmsg >= 0)
+		close(kmsg);
+	scprof_bpf_free(prog);
+	scprof_semantic_free(s);
+	scprof_profile_free(p);
+	return status;
+}
