@@ -4,6 +4,7 @@
 #   compile:  scprof compile runtime/default (x86_64+x86+x32), per run, against
 #             libseccomp alone building the same unconditional rules (no profile
 #             reading) in one process, and against process start-up (/bin/true).
+#   run:      scprof run -p runtime/default -- /bin/true against /bin/true alone.
 #   validate: scprof validate of a 1 MB profile against Python's json.load of it.
 set -euo pipefail
 scprof=$(realpath "${1:-build/cli/scprof}")
@@ -50,6 +51,7 @@ PY
 size=$(stat -c %s "$work/big.json")
 
 compile_ms=$(per_run_ms "$scprof" compile runtime/default -o /dev/null)
+run_ms=$(per_run_ms "$scprof" run -p runtime/default -- /bin/true)
 true_ms=$(per_run_ms /bin/true)
 t0=$(now)
 "$baseline" "$work/rules.txt" "$N"
@@ -65,4 +67,5 @@ echo "| benchmark | scprof | baseline | ratio |"
 echo "|---|---|---|---|"
 echo "| compile runtime/default, x86_64+x86+x32 (ms/run) | $compile_ms | libseccomp alone, same $(wc -l < "$work/rules.txt") rules, in-process: $lib_ms | $(ratio "$compile_ms" "$lib_ms") |"
 echo "| compile runtime/default (ms/run) | $compile_ms | process start-up (/bin/true): $true_ms | $(ratio "$compile_ms" "$true_ms") |"
+echo "| run -p runtime/default -- /bin/true (ms/run) | $run_ms | /bin/true: $true_ms | added $(echo "scale=3; $run_ms - $true_ms" | bc) ms |"
 echo "| validate, $((size / 1024)) KiB profile (ms/run) | $validate_ms | python3 json.load: $python_ms | $(ratio "$validate_ms" "$python_ms") |"

@@ -160,61 +160,110 @@ static int check_actions(const struct scprof_semantic *s)
 	return 0;
 }
 
-/* Read what the kernel logged about @pid since @fd was opened; print seccomp records. */
+/* What decided a call, from the semantic view (the record has no arguments). */
+static void decided_by(const struct scprof_profile *p, const struct scprof_semantic *s,
+		       const struct audit_record *rec, const char *src, struct strbuf *why)
+{
+	const struct scprof_sem_arch *sa =
+		rec->arch_info ? scprof_semantic_arch(s, rec->arch_info) : NULL;
+	const struct scprof_sem_syscall *sc = sa ? scprof_semantic_syscall(sa, (int)rec->syscall) :
+						   NULL;
+	if (!sa)
+		strbuf_adds(why, "the architecture is not in the filter");
+	else if (sc && sc->n_rules && !sc->rules[0].n_conds)
+		strbuf_addf(why, "the rule at %s:%u:%u", src, p->rules[sc->rules[0].rule].line,
+			    p->rules[sc->rules[0].rule].col);
+	else if (sc && sc->n_rules)
+		strbuf_addf(why, "a rule with argument conditions at %s:%u, or the default", src,
+			    p->rules[sc->rules[0].rule].line);
+	else
+		strbuf_adds(why, "the default action");
+}
+
+struct seen_call {
+	uint32_t arch, code;
+	int64_t nr;
+	unsigned long count;
+	char *line;
+};
+
+/*
+ * Read what the kernel logged since @fd was opened.  @kill: the one record of the
+ * call that killed @pid.  Otherwise: every seccomp record of @pid and of the
+ * processes started after it (pids are handed out in order), one line per
+ * distinct call with its count.
+ */
 static void report_records(int fd, pid_t pid, const char *cmd, const char *src,
 			   const struct scprof_profile *p, const struct scprof_semantic *s,
-			   bool kills_only)
+			   bool kill)
 {
 	char buf[8192];
-	bool found = false;
+	struct seen_call *seen = NULL;
+	size_t n_seen = 0, alloc = 0;
+	unsigned long lost = 0;
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue; /* records overwritten: go on with the next */
+		if (n < 0 && errno == EPIPE) {
+			lost++; /* records overwritten before we read them */
+			continue;
+		}
 		if (n <= 0)
 			break;
+		buf[n] = '\0';
+		if (strstr(buf, "callbacks suppressed"))
+			lost++;
 		struct audit_record rec;
 		if (audit_record_parse(buf, (size_t)n, &rec, NULL) < 0)
 			continue;
-		if (!(rec.have & AUDIT_HAVE_PID) || rec.pid != pid ||
-		    (kills_only && rec.action != AUDIT_ACTION_KILL_PROCESS &&
-		     rec.action != AUDIT_ACTION_KILL_THREAD && rec.action != AUDIT_ACTION_TRAP)) {
+		bool mine = (rec.have & AUDIT_HAVE_PID) && (kill ? rec.pid == pid : rec.pid >= pid);
+		bool fatal = rec.action == AUDIT_ACTION_KILL_PROCESS ||
+			     rec.action == AUDIT_ACTION_KILL_THREAD ||
+			     rec.action == AUDIT_ACTION_TRAP;
+		if (!mine || (kill && !fatal)) {
+			audit_record_release(&rec);
+			continue;
+		}
+		size_t i;
+		for (i = 0; i < n_seen; i++)
+			if (seen[i].arch == rec.arch && seen[i].nr == rec.syscall &&
+			    seen[i].code == rec.code)
+				break;
+		if (i < n_seen) {
+			seen[i].count++;
 			audit_record_release(&rec);
 			continue;
 		}
 		char act[64];
 		audit_action_format(rec.code, act, sizeof(act));
-		const char *arch = rec.arch_info ? rec.arch_info->name : "unknown architecture";
-		const char *name = rec.syscall_name ? rec.syscall_name : "?";
-		struct strbuf why = STRBUF_INIT;
-		const struct scprof_sem_arch *sa =
-			rec.arch_info ? scprof_semantic_arch(s, rec.arch_info) : NULL;
-		const struct scprof_sem_syscall *sc =
-			sa ? scprof_semantic_syscall(sa, (int)rec.syscall) : NULL;
-		if (!sa)
-			strbuf_adds(&why, "the architecture is not in the filter");
-		else if (sc && sc->n_rules && !sc->rules[0].n_conds)
-			strbuf_addf(&why, "the rule at %s:%u:%u", src,
-				    p->rules[sc->rules[0].rule].line,
-				    p->rules[sc->rules[0].rule].col);
-		else if (sc && sc->n_rules)
-			strbuf_addf(&why,
-				    "a rule with argument conditions at %s:%u, or the default", src,
-				    p->rules[sc->rules[0].rule].line);
-		else
-			strbuf_adds(&why, "the default action");
-		cli_error("'%s' (pid %d): %s (%lld) on %s -> %s, decided by %s", cmd, (int)pid,
-			  name, (long long)rec.syscall, arch, act, why.buf);
-		strbuf_release(&why);
+		struct strbuf line = STRBUF_INIT;
+		strbuf_addf(&line, "%s (%lld) on %s -> %s, decided by ",
+			    rec.syscall_name ? rec.syscall_name : "?", (long long)rec.syscall,
+			    rec.arch_info ? rec.arch_info->name : "an unknown architecture", act);
+		decided_by(p, s, &rec, src, &line);
+		GROW(seen, alloc, n_seen + 1);
+		seen[n_seen++] = (struct seen_call){ rec.arch, rec.code, rec.syscall, 1,
+						     strbuf_detach(&line) };
 		audit_record_release(&rec);
-		found = true;
-		if (kills_only)
+		if (kill)
 			break;
 	}
-	if (!found && kills_only)
+	for (size_t i = 0; i < n_seen; i++) {
+		if (kill)
+			cli_error("'%s' (pid %d) was killed by seccomp: %s", cmd, (int)pid,
+				  seen[i].line);
+		else
+			cli_error("seccomp: %s (%lu time%s)", seen[i].line, seen[i].count,
+				  seen[i].count > 1 ? "s" : "");
+		free(seen[i].line);
+	}
+	free(seen);
+	if (kill && !n_seen)
 		cli_error(
 			"'%s' (pid %d) was killed by SIGSYS, by seccomp; the kernel log has no record of it",
 			cmd, (int)pid);
+	if (lost && !(kill && n_seen))
+		cli_warning(
+			"the kernel dropped or rate-limited some records; the list may be incomplete");
 }
 
 int cmd_run(int argc, char **argv)
