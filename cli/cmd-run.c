@@ -233,8 +233,8 @@ static void report_records(int fd, pid_t pid, const char *cmd, const char *src,
 			audit_record_release(&rec);
 			continue;
 		}
-		char act[64];
-		audit_action_format(rec.code, act, sizeof(act));
+		/* the kernel logs the action without its data (kernel/seccomp.c seccomp_log) */
+		const char *act = audit_action_name(rec.action);
 		struct strbuf line = STRBUF_INIT;
 		strbuf_addf(&line, "%s (%lld) on %s -> %s, decided by ",
 			    rec.syscall_name ? rec.syscall_name : "?", (long long)rec.syscall,

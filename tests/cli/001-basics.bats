@@ -10,7 +10,7 @@ load helpers
 
 @test "--help lists every command" {
 	run_scprof --help
-	for c in validate fmt convert merge diff explain compile disasm emulate; do
+	for c in validate fmt convert merge diff explain compile disasm emulate run; do
 		assert_output_contains "  $c "
 	done
 }
@@ -31,4 +31,8 @@ load helpers
 		assert_output_contains "usage: scprof $c"
 		run_scprof 2 $c --no-such-option
 	done
+	# run's own failures, usage included, are 125, as with runc and podman
+	run_scprof run --help
+	assert_output_contains "usage: scprof run"
+	run_scprof 125 run --no-such-option
 }
