@@ -169,7 +169,9 @@ static void decided_by(const struct scprof_profile *p, const struct scprof_seman
 	const struct scprof_sem_syscall *sc = sa ? scprof_semantic_syscall(sa, (int)rec->syscall) :
 						   NULL;
 	if (!sa)
-		strbuf_adds(why, "the architecture is not in the filter");
+		strbuf_adds(
+			why,
+			"the filter's bad-architecture action (the architecture is not listed)");
 	else if (sc && sc->n_rules && !sc->rules[0].n_conds)
 		strbuf_addf(why, "the rule at %s:%u:%u", src, p->rules[sc->rules[0].rule].line,
 			    p->rules[sc->rules[0].rule].col);
@@ -370,13 +372,12 @@ int cmd_run(int argc, char **argv)
 	char **cmd = argv + optind;
 
 	/* the capabilities CMD will have decide the profile's includes/excludes */
-	uint64_t final = scprof_caps_current();
+	/* a non-root uid starts with no capabilities; --cap-add gives them back */
+	uint64_t final = sb.set_ids && sb.uid != 0 ? 0 : scprof_caps_current();
 	if (cap_opts) {
 		final = (final & ~drop) | add;
 		sb.set_caps = true;
 		sb.caps = final;
-	} else if (sb.set_ids && sb.uid != 0) {
-		final = 0;
 	}
 	if (!caps_for_profile)
 		ctx.caps = final;
@@ -400,7 +401,12 @@ int cmd_run(int argc, char **argv)
 	if (check_actions(s) < 0)
 		goto out;
 
-	unsigned flags = s->flags | (log ? SCPROF_FLAG_LOG : 0), missing;
+	/*
+	 * WAIT_KILLABLE_RECV only means something with a listener, and the kernel refuses
+	 * it without one; libseccomp likewise passes it only with NEW_LISTENER.
+	 */
+	unsigned flags = (s->flags | (log ? SCPROF_FLAG_LOG : 0)) & ~SCPROF_FLAG_WAIT_KILLABLE_RECV;
+	unsigned missing;
 	/* TSYNC synchronises threads CMD does not have yet: harmless, and kept as asked */
 	scprof_seccomp_flags_supported(flags, &missing);
 	if (missing && !best_effort) {
@@ -412,7 +418,8 @@ int cmd_run(int argc, char **argv)
 	if (missing)
 		cli_warning("dropping seccomp flags 0x%x the kernel does not accept", missing);
 	sb.flags = flags & ~missing;
-	sb.prog = prog;
+	/* "unconfined" means no filter at all, as with runc and Docker */
+	sb.prog = strcmp(src, "unconfined") ? prog : NULL;
 
 	/* the kernel's own record names what seccomp stopped; read only what comes after now */
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -424,10 +431,11 @@ int cmd_run(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, &old[i]);
-	child_pid = scprof_sandbox_spawn(&sb, cmd, &err);
+	int exec_errno;
+	child_pid = scprof_sandbox_spawn(&sb, cmd, &exec_errno, &err);
 	if (child_pid < 0) {
 		cli_report(err);
-		status = child_pid == -ENOENT ? 127 : child_pid == -EACCES ? 126 : EXIT_SETUP;
+		status = !exec_errno ? EXIT_SETUP : exec_errno == ENOENT ? 127 : 126;
 		goto restore;
 	}
 	int ws;

@@ -45,10 +45,11 @@ SCPROF_PUBLIC uint64_t scprof_caps_current(void);
  * must allow the calls that follow.  Nothing runs unconfined: a failure at any
  * step is reported over a pipe and the child exits before exec.  Returns the
  * child's pid, or a negative errno with *err saying which step failed;
- * -ENOENT / -EACCES mean the command was not found / not executable.
+ * *exec_errno is set to the errno of execve when that was the step (command not
+ * found, not executable), else to 0.
  */
 SCPROF_PUBLIC pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[],
-					 struct scprof_error **err);
+					 int *exec_errno, struct scprof_error **err);
 
 #ifdef __cplusplus
 }

@@ -100,8 +100,10 @@ static int load_filter(const struct scprof_sandbox *sb)
 static void __attribute__((noreturn))
 child(const struct scprof_sandbox *sb, char *const argv[], int fd)
 {
-	bool early = sb->prog && !sb->no_new_privs && sb->set_caps &&
-		     !(sb->caps & (1ULL << CAP_SYS_ADMIN_BIT));
+	/* without no_new_privs, loading needs CAP_SYS_ADMIN: load while it is still there */
+	bool loses_admin = sb->set_caps ? !(sb->caps & (1ULL << CAP_SYS_ADMIN_BIT)) :
+					  sb->set_ids && sb->uid != 0;
+	bool early = sb->prog && !sb->no_new_privs && loses_admin;
 	if (early && load_filter(sb) < 0)
 		report(fd, STEP_FILTER, errno);
 
@@ -146,9 +148,10 @@ child(const struct scprof_sandbox *sb, char *const argv[], int fd)
 	_exit(127);
 }
 
-pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[],
+pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[], int *exec_errno,
 			   struct scprof_error **err)
 {
+	*exec_errno = 0;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return error_set(err, -errno, "cannot create a pipe: %s", strerror(errno));
@@ -176,7 +179,9 @@ pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[],
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (msg[0] == STEP_EXEC)
+	if (msg[0] == STEP_EXEC) {
+		*exec_errno = msg[1];
 		return error_set(err, -msg[1], "cannot run '%s': %s", argv[0], strerror(msg[1]));
+	}
 	return error_set(err, -msg[1], "cannot %s: %s", step_names[msg[0]], strerror(msg[1]));
 }

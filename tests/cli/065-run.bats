@@ -4,6 +4,14 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
+setup_file() {
+	lift_printk_ratelimit
+}
+
+teardown_file() {
+	restore_printk_ratelimit
+}
+
 setup() {
 	setup_tmp
 	printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13},{"names":["uname"],"action":"SCMP_ACT_KILL_PROCESS"}]}' > "$TMP/p.json"

@@ -58,3 +58,19 @@ setup_tmp() {
 teardown_tmp() {
 	[ -n "${TMP:-}" ] && rm -rf "$TMP"
 }
+
+# The kernel prints at most printk_ratelimit_burst audit records per
+# printk_ratelimit seconds to /dev/kmsg when no audit daemon reads them; tests
+# that read the kernel's seccomp records lift the limit for their file (root only).
+lift_printk_ratelimit() {
+	if [ -w /proc/sys/kernel/printk_ratelimit ]; then
+		cat /proc/sys/kernel/printk_ratelimit > "$BATS_FILE_TMPDIR/printk_ratelimit"
+		echo 0 > /proc/sys/kernel/printk_ratelimit
+	fi
+}
+
+restore_printk_ratelimit() {
+	if [ -f "$BATS_FILE_TMPDIR/printk_ratelimit" ]; then
+		cat "$BATS_FILE_TMPDIR/printk_ratelimit" > /proc/sys/kernel/printk_ratelimit
+	fi
+}

@@ -33,14 +33,16 @@ static void test_spawn(void **state)
 {
 	struct scprof_sandbox sb = { .no_new_privs = true };
 	struct scprof_error *err = NULL;
+	int exec_errno;
 	char *ok[] = { "true", NULL };
-	pid_t pid = scprof_sandbox_spawn(&sb, ok, &err);
+	pid_t pid = scprof_sandbox_spawn(&sb, ok, &exec_errno, &err);
 	assert_true(pid > 0);
 	int st = wait_status(pid);
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 
 	char *missing[] = { "/no/such/program", NULL };
-	assert_int_equal(scprof_sandbox_spawn(&sb, missing, &err), -ENOENT);
+	assert_int_equal(scprof_sandbox_spawn(&sb, missing, &exec_errno, &err), -ENOENT);
+	assert_int_equal(exec_errno, ENOENT);
 	assert_non_null(strstr(err->msg, "cannot run '/no/such/program'"));
 	scprof_error_free(err);
 	err = NULL;
@@ -54,7 +56,7 @@ static void test_spawn(void **state)
 	};
 	struct scprof_bpf prog = { ARRAY_SIZE(deny), deny };
 	sb.prog = &prog;
-	assert_int_equal(scprof_sandbox_spawn(&sb, ok, &err), -EIO);
+	assert_int_equal(scprof_sandbox_spawn(&sb, ok, &exec_errno, &err), -EIO);
 	assert_non_null(strstr(err->msg, "cannot run 'true'"));
 	scprof_error_free(err);
 	err = NULL;
@@ -63,7 +65,8 @@ static void test_spawn(void **state)
 	struct sock_filter bad[] = { BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 1) };
 	struct scprof_bpf badprog = { 1, bad };
 	sb.prog = &badprog;
-	assert_int_equal(scprof_sandbox_spawn(&sb, ok, &err), -EINVAL);
+	assert_int_equal(scprof_sandbox_spawn(&sb, ok, &exec_errno, &err), -EINVAL);
+	assert_int_equal(exec_errno, 0);
 	assert_non_null(strstr(err->msg, "cannot load the seccomp filter"));
 	scprof_error_free(err);
 }
