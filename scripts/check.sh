@@ -44,7 +44,19 @@ step() {
 
 step "clang-format (kernel style)" ./scripts/check-format.sh
 
-[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" >/dev/null
+# meson prints its errors on stdout: keep them, drop the rest
+quiet_setup() {
+	local log
+	log=$(mktemp)
+	if ! "$@" >"$log" 2>&1; then
+		tail -n 20 "$log"
+		rm -f "$log"
+		return 1
+	fi
+	rm -f "$log"
+}
+
+[ -f "$BUILD/build.ninja" ] || quiet_setup meson setup "$BUILD"
 step "build" ninja -C "$BUILD"
 echo "==> tests ($BUILD)"
 rm -f "$BUILD/meson-logs/testlog.json"
@@ -52,7 +64,7 @@ meson test -C "$BUILD" --print-errorlogs --num-processes 2
 count_meson "$BUILD"
 
 [ -f "$ASAN_BUILD/build.ninja" ] ||
-	meson setup "$ASAN_BUILD" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug >/dev/null
+	quiet_setup meson setup "$ASAN_BUILD" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 step "build (ASan+UBSan)" ninja -C "$ASAN_BUILD"
 echo "==> unit, fuzz-replay and CLI tests under ASan+UBSan ($ASAN_BUILD)"
 rm -f "$ASAN_BUILD/meson-logs/testlog.json"
@@ -63,7 +75,7 @@ count_meson "$ASAN_BUILD"
 
 if command -v clang >/dev/null; then
 	[ -f "$FUZZ_BUILD/build.ninja" ] ||
-		CC=clang meson setup "$FUZZ_BUILD" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+		CC=clang quiet_setup meson setup "$FUZZ_BUILD" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false
 	step "build (libFuzzer)" ninja -C "$FUZZ_BUILD"
 	for f in "$FUZZ_BUILD"/tests/fuzz/fuzz-*; do
 		[ -f "$f" ] && [ -x "$f" ] || continue
