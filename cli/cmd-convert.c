@@ -5,9 +5,11 @@
 
 #include "cli/cli.h"
 #include "scprof/profile.h"
+#include "scprof/semantic.h"
 
 static const char help[] =
-	"usage: scprof convert --to oci|spo|spo-json [--name NAME] [--compact] [-o OUT] PROFILE\n"
+	"usage: scprof convert --to oci|spo|spo-json [--resolve [CONTEXT]] [--name NAME]\n"
+	"                      [--compact] [-o OUT] PROFILE\n"
 	"\n"
 	"Convert a profile.  'oci' writes the linux.seccomp JSON object that runc, Docker,\n"
 	"Podman and the kubelet's Localhost profiles read; 'spo' writes a Security Profiles\n"
@@ -17,6 +19,10 @@ static const char help[] =
 	"      --name NAME     metadata.name of the SeccompProfile (default: the input's\n"
 	"                      name, else derived from the file name)\n"
 	"      --compact       JSON without whitespace\n"
+	"      --resolve       evaluate what Docker and containers/common resolve before the\n"
+	"                      runtime sees the profile, which runc itself ignores: archMap\n"
+	"                      (to an architectures list), includes/excludes, errno names;\n"
+	"                      for the context below\n" CLI_CONTEXT_HELP
 	"  -o, --output OUT    write to OUT atomically (default: stdout)\n"
 	"  -h, --help          show this help\n";
 
@@ -46,15 +52,31 @@ static char *name_from_path(const char *path)
 int cmd_convert(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "to", required_argument, NULL, 't' }, { "name", required_argument, NULL, 'n' },
-		{ "compact", no_argument, NULL, 'c' },	{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },	{ NULL, 0, NULL, 0 },
+		{ "to", required_argument, NULL, 't' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "compact", no_argument, NULL, 'c' },
+		{ "resolve", no_argument, NULL, 'r' },
+		CLI_CONTEXT_OPTIONS,
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *to = NULL, *name = NULL, *output = "-";
 	unsigned flags = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	bool resolve = false;
+	struct scprof_context ctx;
+	int c, r;
+	scprof_context_init(&ctx);
+	while ((c = getopt_long(argc, argv, "o:a:h", opts, NULL)) != -1) {
+		r = cli_context_option("convert", &ctx, c, optarg);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
 		switch (c) {
+		case 'r':
+			resolve = true;
+			break;
 		case 't':
 			to = optarg;
 			break;
@@ -92,6 +114,11 @@ int cmd_convert(int argc, char **argv)
 	struct scprof_profile *p = NULL;
 	if (cli_load_profile(src, &p) != EXIT_OK)
 		return EXIT_USAGE;
+	if (resolve) {
+		struct scprof_profile *resolved = scprof_profile_resolve(p, &ctx);
+		scprof_profile_free(p);
+		p = resolved;
+	}
 
 	if (format == SCPROF_FORMAT_OCI_JSON && p->kind == SCPROF_KIND_SPO) {
 		if (p->n_annotations || p->state || p->disabled >= 0)
@@ -112,7 +139,7 @@ int cmd_convert(int argc, char **argv)
 	_cleanup_free_ char *out = NULL;
 	size_t len;
 	_cleanup_error_ struct scprof_error *err = NULL;
-	int r = scprof_profile_write(p, format, flags, &out, &len, &err);
+	r = scprof_profile_write(p, format, flags, &out, &len, &err);
 	scprof_profile_free(p);
 	if (r < 0)
 		return cli_report(err);

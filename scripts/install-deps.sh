@@ -4,7 +4,7 @@
 set -eu
 
 pkgs="gcc make pkg-config meson ninja-build libseccomp-dev libyaml-dev libcmocka-dev
-bats clang clang-format libclang-rt-14-dev gcc-multilib python3 strace seccomp"
+bats clang clang-format libclang-rt-14-dev gcc-multilib python3 strace seccomp runc busybox-static"
 
 missing=""
 for p in $pkgs; do

@@ -151,6 +151,17 @@ SCPROF_PUBLIC char *scprof_semantic_describe(const struct scprof_semantic *s,
 					     const struct scprof_sem_arch *a,
 					     const struct scprof_sem_syscall *sc);
 
+/*
+ * Evaluate what Docker and containers/common resolve before a profile reaches the
+ * runtime: archMap becomes the `architectures` list of @ctx (native and its
+ * sub-architectures, or ctx->arches), rules whose includes/excludes do not hold
+ * are dropped and the others lose them, errno names become errnoRet numbers.
+ * The result means the same under runc, which ignores those extensions.  Caller
+ * frees it with scprof_profile_free().
+ */
+SCPROF_PUBLIC struct scprof_profile *scprof_profile_resolve(const struct scprof_profile *p,
+							    const struct scprof_context *ctx);
+
 /* Kernel return value of a rule's or the profile default's action. */
 SCPROF_PUBLIC uint32_t scprof_rule_ret(const struct scprof_rule *r);
 SCPROF_PUBLIC uint32_t scprof_default_ret(const struct scprof_profile *p);

@@ -525,3 +525,56 @@ uint32_t scprof_semantic_eval(const struct scprof_semantic *s, const struct scpr
 	}
 	return s->default_action;
 }
+
+struct scprof_profile *scprof_profile_resolve(const struct scprof_profile *p,
+					      const struct scprof_context *ctx)
+{
+	struct scprof_profile *r = scprof_profile_copy(p);
+	struct scprof_semantic arches = { 0 };
+	pick_arches(&arches, p, ctx);
+
+	strv_free(r->architectures, r->n_architectures);
+	r->architectures = NULL;
+	r->n_architectures = 0;
+	for (size_t i = 0; i < r->n_arch_map; i++) {
+		free(r->arch_map[i].arch);
+		strv_free(r->arch_map[i].sub, r->arch_map[i].n_sub);
+	}
+	free(r->arch_map);
+	r->arch_map = NULL;
+	r->n_arch_map = 0;
+	for (size_t i = 0; i < arches.n_arches; i++)
+		strv_add(&r->architectures, &r->n_architectures, arches.arches[i].arch->scmp_name);
+	free(arches.arches);
+
+	bool takes_data = r->default_action == SCPROF_ACT_ERRNO ||
+			  r->default_action == SCPROF_ACT_TRACE;
+	if (r->default_errno && takes_data && !r->has_default_errno_ret &&
+	    scprof_errno_by_name(r->default_errno) >= 0) {
+		r->has_default_errno_ret = true;
+		r->default_errno_ret = (uint32_t)scprof_errno_by_name(r->default_errno);
+	}
+	free(r->default_errno);
+	r->default_errno = NULL;
+
+	size_t w = 0;
+	for (size_t i = 0; i < r->n_rules; i++) {
+		struct scprof_rule *rule = &r->rules[i];
+		if (rule->action == SCPROF_ACT_INVALID || !rule_applies(rule, ctx)) {
+			scprof_rule_release(rule);
+			continue;
+		}
+		filter_release(&rule->includes);
+		filter_release(&rule->excludes);
+		if (rule->errno_name && !rule->has_errno_ret &&
+		    (rule->action == SCPROF_ACT_ERRNO || rule->action == SCPROF_ACT_TRACE)) {
+			rule->errno_ret = rule_errno(rule);
+			rule->has_errno_ret = true;
+		}
+		free(rule->errno_name);
+		rule->errno_name = NULL;
+		r->rules[w++] = *rule;
+	}
+	r->n_rules = w;
+	return r;
+}

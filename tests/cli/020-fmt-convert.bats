@@ -106,3 +106,22 @@ teardown() {
 	run_scprof 2 convert --to oci -o "$TMP/no/such/dir/out.json" "$TMP/messy.json"
 	assert_output_contains "cannot"
 }
+
+@test "convert --resolve: what Docker resolves before runc sees the profile" {
+	run_scprof convert --to oci --resolve runtime/default
+	echo "$output" > "$TMP/r.json"
+	assert_output_not_contains "archMap"
+	assert_output_not_contains "includes"
+	assert_output_contains '"SCMP_ARCH_X86",'
+	# the same meaning in the context it was resolved for, not in another
+	run_scprof diff runtime/default "$TMP/r.json"
+	run_scprof 1 diff --caps ALL runtime/default "$TMP/r.json"
+	run_scprof convert --to oci --resolve --caps ALL runtime/default
+	assert_output_contains '"bpf",'
+	printf '{"defaultAction":"SCMP_ACT_ERRNO","defaultErrno":"ENOSYS","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","errno":"EACCES"}]}' > "$TMP/e.json"
+	run_scprof convert --to oci --resolve "$TMP/e.json"
+	assert_output_contains '"defaultErrnoRet": 38'
+	assert_output_contains '"errnoRet": 13'
+	assert_output_not_contains '"errno"'
+	run_scprof 2 convert --to oci --resolve --caps CAP_NOPE "$TMP/e.json"
+}
