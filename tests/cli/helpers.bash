@@ -56,7 +56,9 @@ setup_tmp() {
 }
 
 teardown_tmp() {
-	[ -n "${TMP:-}" ] && rm -rf "$TMP"
+	if [ -n "${TMP:-}" ]; then
+		rm -rf "$TMP"
+	fi
 }
 
 # The kernel prints at most printk_ratelimit_burst audit records per
