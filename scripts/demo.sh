@@ -7,7 +7,7 @@ run() {
 	printf '\n\033[1m$ scprof %s\033[0m\n' "$*"
 	"$scprof" "$@"
 }
-echo "scprof demo: Docker's default seccomp profile, built in as runtime/default"
+echo "scprof demo: Docker's default seccomp profile, built in as runtime/default, and a command run under a profile"
 run validate runtime/default && echo "(valid: no errors, no warnings)"
 run explain clone3
 run explain --code 0x50026
@@ -18,6 +18,14 @@ run emulate runtime/default --arch x86 socketcall 1
 run emulate runtime/default 460
 run emulate --caps ALL runtime/default bpf
 run compile -v runtime/default -o /dev/null
+run run -p runtime/default -- uname -sr
+profile=$(mktemp --suffix=.json)
+trap 'rm -f "$profile"' EXIT
+printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["uname"],"action":"SCMP_ACT_KILL_PROCESS"}]}\n' > "$profile"
+set +e
+run run -p "$profile" -- uname -sr
+echo "(exit $?: 128 + SIGSYS)"
+set -e
 set +e
 run diff runtime/default unconfined
 echo "(exit $? = the two profiles differ)"
