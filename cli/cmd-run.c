@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* scprof run: a command under a profile and a container-style security context, failing closed. */
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -46,6 +47,9 @@ static const char help[] =
 	"Exit status: CMD's own; 128+N when CMD is killed by signal N (159 for SIGSYS:\n"
 	"scprof then names the syscall from the kernel's audit record); 125 when the\n"
 	"context cannot be set up (also usage errors); 126 CMD not executable; 127 not found.\n";
+
+/* How long to wait for the kernel to print the record of a seccomp kill. */
+#define KILL_RECORD_WAIT_MS 500
 
 static pid_t child_pid;
 
@@ -203,10 +207,22 @@ static void report_records(int fd, pid_t pid, const char *cmd, const char *src,
 	struct seen_call *seen = NULL;
 	size_t n_seen = 0, alloc = 0;
 	unsigned long lost = 0;
+	int waited_ms = 0;
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf) - 1);
 		if (n < 0 && errno == EPIPE) {
 			lost++; /* records overwritten before we read them */
+			continue;
+		}
+		/*
+		 * Without auditd the kernel's kauditd thread prints the record, which
+		 * can come after the process is gone: wait a little for the kill's.
+		 */
+		if (n < 0 && errno == EAGAIN && kill && !n_seen &&
+		    waited_ms < KILL_RECORD_WAIT_MS) {
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			poll(&pfd, 1, 10);
+			waited_ms += 10;
 			continue;
 		}
 		if (n <= 0)
