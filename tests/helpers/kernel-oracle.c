@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "cases.h"
 #include "scprof/bpf.h"
 #include "scprof/compile.h"
 #include "scprof/profile.h"
@@ -560,21 +561,6 @@ static void print_case(FILE *out, const char *arch, long nr, const uint64_t a[6]
 	for (int i = 0; i <= last; i++)
 		fprintf(out, " 0x%" PRIx64, a[i]);
 	fputc('\n', out);
-}
-
-static uint64_t satisfying(const struct scprof_cond *c)
-{
-	switch (c->op) {
-	case SCPROF_OP_NE:
-	case SCPROF_OP_GT:
-		return c->value + 1;
-	case SCPROF_OP_LT:
-		return c->value - 1;
-	case SCPROF_OP_MASKED_EQ:
-		return c->value_two & c->value;
-	default:
-		return c->value;
-	}
 }
 
 /* Values on both sides of @c (a shorter list than the differential unit test's). */

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 
+#include "tests/helpers/cases.h"
 #include "scprof/bpf.h"
 #include "scprof/compile.h"
 #include "scprof/profile.h"
@@ -132,22 +133,6 @@ static void vecs_add(struct vecs *vs, const uint64_t a[6])
 			return;
 	GROW(vs->v, vs->alloc, vs->n + 1);
 	memcpy(vs->v[vs->n++], a, sizeof(vs->v[0]));
-}
-
-/* A value for which @c holds (for MASKED_EQ only when valueTwo fits the mask). */
-static uint64_t satisfying(const struct scprof_cond *c)
-{
-	switch (c->op) {
-	case SCPROF_OP_NE:
-	case SCPROF_OP_GT:
-		return c->value + 1;
-	case SCPROF_OP_LT:
-		return c->value - 1;
-	case SCPROF_OP_MASKED_EQ:
-		return c->value_two & c->value;
-	default:
-		return c->value;
-	}
 }
 
 static uint64_t lowest_bit(uint64_t m)
