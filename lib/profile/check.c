@@ -87,6 +87,51 @@ static void check_names(const struct scprof_profile *p, struct scprof_diags *d)
 	}
 }
 
+/* An EQ or MASKED_EQ condition as (mask, value); false for the other operators. */
+static bool as_masked(const struct scprof_arg *a, uint64_t *mask, uint64_t *value)
+{
+	if (a->op == SCPROF_OP_EQ) {
+		*mask = ~0ull;
+		*value = a->value;
+		return true;
+	}
+	if (a->op == SCPROF_OP_MASKED_EQ) {
+		*mask = a->value;
+		*value = a->value_two & a->value;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The second condition on an argument index, when reading the rule's
+ * conditions as ORed (what runc does) may surprise its author; NULL when not.
+ * A rule whose conditions are all on one index and include two EQ/MASKED_EQ
+ * that no value satisfies together (ioctl request A or B, prot without write
+ * or without exec) can only mean OR: no warning then.
+ */
+static const struct scprof_arg *or_surprise(const struct scprof_rule *r)
+{
+	const struct scprof_arg *second = NULL;
+	bool one_index = true, contradiction = false;
+
+	for (size_t a = 0; a < r->n_args; a++) {
+		one_index &= r->args[a].index == r->args[0].index;
+		for (size_t b = 0; b < a; b++) {
+			uint64_t ma, va, mb, vb;
+
+			if (r->args[a].index != r->args[b].index)
+				continue;
+			if (!second)
+				second = &r->args[a];
+			if (as_masked(&r->args[a], &ma, &va) && as_masked(&r->args[b], &mb, &vb) &&
+			    ((va ^ vb) & ma & mb))
+				contradiction = true;
+		}
+	}
+	return one_index && contradiction ? NULL : second;
+}
+
 static void check_rules(const struct scprof_profile *p, struct scprof_diags *d)
 {
 	bool notify = false;
@@ -101,16 +146,13 @@ static void check_rules(const struct scprof_profile *p, struct scprof_diags *d)
 		    scprof_rule_ret(r) == scprof_default_ret(p))
 			WARN_RULE(d, r, "rule has no effect: %s is also the default action",
 				  scprof_action_name(r->action));
-		for (size_t a = 0; a < r->n_args; a++)
-			for (size_t b = 0; b < a; b++)
-				if (r->args[a].index == r->args[b].index) {
-					WARN_RULE(
-						d, &r->args[a],
-						"a second condition on argument %u: runc turns every condition of this rule into a separate rule, so they are ORed, not ANDed",
-						r->args[a].index);
-					a = r->n_args;
-					break;
-				}
+		const struct scprof_arg *second = or_surprise(r);
+
+		if (second)
+			WARN_RULE(
+				d, second,
+				"a second condition on argument %u: runc turns every condition of this rule into a separate rule, so they are ORed, not ANDed",
+				second->index);
 	}
 	/* runc refuses both: the agent itself could not run, nor could the runtime report */
 	if (p->default_action == SCPROF_ACT_NOTIFY)

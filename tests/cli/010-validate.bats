@@ -27,7 +27,7 @@ teardown() {
     {"names": ["read"], "action": "SCMP_ACT_KILL", "errnoRet": 5},
     {"names": ["ioctl"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 7, "value": 1, "op": "SCMP_CMP_EQ"}, {"index": 1, "value": 1, "op": "SCMP_CMP_MASKED_EQ", "valueTwo": 3}]},
     {"names": ["getpid"], "action": "SCMP_ACT_NOTIFY"},
-    {"names": ["open"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}, {"index": 0, "value": 2, "op": "SCMP_CMP_EQ"}]},
+    {"names": ["open"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_GE"}, {"index": 0, "value": 5, "op": "SCMP_CMP_LE"}]},
     {"names": ["close"], "action": "SCMP_ACT_ALLOW"},
     {"names": ["close"], "action": "SCMP_ACT_ERRNO"},
     {"names": ["dup"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQQ"}]}
@@ -173,4 +173,14 @@ YAML
 	run_scprof 1 validate --compile "$TMP/p.json"
 	assert_output_contains "$TMP/p.json:3:3: error: cannot add the rule for 'dup3' on x86_64 (rule at line 3): it conflicts with an earlier rule"
 	run_scprof validate --compile runtime/default
+}
+
+@test "conditions on one argument that cannot hold together are ORed without a warning" {
+	printf '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["ioctl"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":21505,"op":"SCMP_CMP_EQ"},{"index":1,"value":21523,"op":"SCMP_CMP_EQ"}]},{"names":["mmap"],"action":"SCMP_ACT_ALLOW","args":[{"index":2,"value":4,"valueTwo":0,"op":"SCMP_CMP_MASKED_EQ"},{"index":2,"value":6,"valueTwo":4,"op":"SCMP_CMP_MASKED_EQ"}]}]}' > "$TMP/or.json"
+	run_scprof validate "$TMP/or.json"
+	assert_output_not_contains "warning"
+	# a range on one argument reads as AND but is ORed: that one is warned about
+	printf '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["ioctl"],"action":"SCMP_ACT_ALLOW","args":[{"index":1,"value":1,"op":"SCMP_CMP_GE"},{"index":1,"value":9,"op":"SCMP_CMP_LE"}]}]}' > "$TMP/range.json"
+	run_scprof validate "$TMP/range.json"
+	assert_output_contains "warning: a second condition on argument 1"
 }
