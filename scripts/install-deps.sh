@@ -4,7 +4,9 @@
 set -eu
 
 pkgs="gcc make pkg-config meson ninja-build libseccomp-dev libyaml-dev libcmocka-dev
-bats clang clang-format libclang-rt-14-dev gcc-multilib python3 strace seccomp runc busybox-static"
+bats clang clang-format libclang-rt-14-dev gcc-multilib python3 strace seccomp runc busybox-static
+libbpf-dev bpftool
+sqlite3 git perl xz-utils gzip tar"
 
 missing=""
 for p in $pkgs; do

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The eBPF recorder's loader: open -> configure -> load -> attach, then follow
+ * the roots (a command we start paused, a pid and its threads, or the members
+ * of a cgroup) by setting their bits in the program's global data, and read
+ * the bitmaps back at the end.  Layout in record.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "record/recorder.h"
+
+#ifdef SCPROF_HAVE_EBPF
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+
+#include "record/record.btf.h"
+#include "record/record.h"
+#include "record/record.skel.h"
+
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#endif
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+#define X32_SYSCALL_BIT 0x40000000
+
+struct ebpf {
+	struct record_bpf *skel;
+	const struct scprof_arch *slot_arch[RECORD_SLOTS];
+	int pidfd; /* of the command, -1 when attaching or once reaped */
+	char *cgroup; /* cgroup.procs to rescan, or NULL */
+	pid_t pid; /* the process attached to, or 0 */
+	int64_t next_scan;
+	bool started; /* a root was followed at some point */
+};
+
+static void release_skel(struct record_bpf **s)
+{
+	record_bpf__destroy(*s);
+}
+
+/* The architecture of each slot on this host: native, its compat one, x32. */
+static void slot_arches(const struct scprof_arch *slot[RECORD_SLOTS])
+{
+	const struct scprof_arch *native = scprof_arch_native();
+
+	slot[RECORD_SLOT_NATIVE] = native;
+	slot[RECORD_SLOT_COMPAT] = NULL;
+	slot[RECORD_SLOT_X32] = NULL;
+	if (native && !strcmp(native->name, "x86_64")) {
+		slot[RECORD_SLOT_COMPAT] = scprof_arch_by_name("x86");
+		slot[RECORD_SLOT_X32] = scprof_arch_by_name("x32");
+	}
+}
+
+static void configure_args(struct ebpf *e, struct record_bpf *skel)
+{
+	struct record_bpf__rodata *ro = skel->rodata;
+	static const char *const names[] = { "clone",	"socket", "ioctl", "prctl",
+					     "personality", "mmap",   "mmap2", "mprotect" };
+
+	ro->capture_args = true;
+	for (int s = 0; s < RECORD_SLOTS; s++) {
+		if (!e->slot_arch[s])
+			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+			int nr = scprof_syscall_nr(e->slot_arch[s], names[i]), a1, a2;
+
+			if (nr < 0 || !scprof_obs_arg_spec(e->slot_arch[s], names[i], &a1, &a2))
+				continue;
+			nr &= ~X32_SYSCALL_BIT;
+			if (nr >= (int)RECORD_NR_MAX)
+				continue;
+			ro->arg_syscalls[s][nr / 64] |= 1ull << (nr % 64);
+			ro->arg_first[s][nr] = a1 + 1;
+			ro->arg_second[s][nr] = a2 + 1;
+		}
+	}
+}
+
+/* Follow @tid; false when it is already followed. */
+static bool follow(struct ebpf *e, pid_t tid)
+{
+	if (tid <= 0 || (unsigned)tid >= RECORD_PID_LIMIT)
+		return false;
+	__u64 bit = 1ull << (tid % 64), *w = &e->skel->bss->tracked[tid / 64];
+
+	if (__atomic_fetch_or(w, bit, __ATOMIC_SEQ_CST) & bit)
+		return false;
+	__atomic_fetch_add(&e->skel->bss->live, 1, __ATOMIC_SEQ_CST);
+	/* gone before its bit was set: the exit hook will not clear it */
+	if (kill(tid, 0) < 0 && errno == ESRCH) {
+		__atomic_fetch_and(w, ~bit, __ATOMIC_SEQ_CST);
+		__atomic_fetch_sub(&e->skel->bss->live, 1, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	e->started = true;
+	return true;
+}
+
+/* Follow every thread of process @pid; -errno when it cannot be read. */
+static int follow_process(struct ebpf *e, pid_t pid)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			follow(e, (pid_t)atoi(de->d_name));
+	closedir(d);
+	return 0;
+}
+
+/* Follow the members of the cgroup; returns how many there are, or -errno. */
+static int scan_cgroup(struct ebpf *e, struct scprof_error **err)
+{
+	_cleanup_fclose_ FILE *f = fopen(e->cgroup, "re");
+	int pid, n = 0;
+
+	if (!f)
+		return error_set(err, -errno, "cannot read '%s': %s", e->cgroup, strerror(errno));
+	while (fscanf(f, "%d", &pid) == 1) {
+		follow_process(e, pid);
+		n++;
+	}
+	return n;
+}
+
+static int check_cgroup(const char *dir, char **procs, struct scprof_error **err)
+{
+	struct statfs sf;
+	struct stat st;
+
+	if (statfs(dir, &sf) < 0)
+		return error_set(err, -errno, "cannot open cgroup '%s': %s", dir, strerror(errno));
+	*procs = xasprintf("%s/cgroup.procs", dir);
+	if ((sf.f_type != CGROUP_SUPER_MAGIC && sf.f_type != CGROUP2_SUPER_MAGIC) ||
+	    stat(*procs, &st) < 0) {
+		free(*procs);
+		*procs = NULL;
+		return error_set(err, -EINVAL, "'%s' is not a cgroup", dir);
+	}
+	return 0;
+}
+
+/* Is this the kernel the build took record_min_btf from?  Its GNU build id says. */
+static bool build_kernel(void)
+{
+	unsigned char notes[1024];
+	_cleanup_close_ int fd = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, notes, sizeof(notes));
+	size_t off = 0;
+
+	while (n > 0 && off + 12 <= (size_t)n) {
+		uint32_t namesz, descsz, type;
+
+		memcpy(&namesz, notes + off, 4);
+		memcpy(&descsz, notes + off + 4, 4);
+		memcpy(&type, notes + off + 8, 4);
+		size_t name = off + 12, desc = name + ((namesz + 3) & ~3u);
+
+		off = desc + ((descsz + 3) & ~3u);
+		if (off > (size_t)n || type != 3 || namesz != 4 || memcmp(notes + name, "GNU", 4))
+			continue;
+		char hex[2 * 64 + 1] = "";
+
+		for (uint32_t i = 0; i < descsz && i < 64; i++)
+			snprintf(hex + 2 * i, 3, "%02x", notes[desc + i]);
+		return record_btf_build_id[0] && !strcmp(hex, record_btf_build_id);
+	}
+	return false;
+}
+
+/*
+ * Open, configure, load and attach.  On the kernel the build ran on, CO-RE
+ * takes its offsets from the few types of record_min_btf; elsewhere libbpf
+ * reads the kernel's whole BTF (5 MB in 4 KB reads from sysfs: most of the
+ * start-up time, which is why the small one is worth carrying).
+ */
+static int load(struct ebpf *e, bool args, struct scprof_error **err)
+{
+	_cleanup_(release_skel) struct record_bpf *skel = NULL;
+	_cleanup_close_ int btf_fd = -1;
+	char path[64];
+	int ret;
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+
+	libbpf_set_print(NULL);
+	if (build_kernel()) {
+		btf_fd = memfd_create("scprof-btf", MFD_CLOEXEC);
+		if (btf_fd >= 0 &&
+		    write(btf_fd, record_min_btf, sizeof(record_min_btf)) == sizeof(record_min_btf)) {
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", btf_fd);
+			opts.btf_custom_path = path;
+		}
+	}
+	skel = record_bpf__open_opts(&opts);
+	if (!skel)
+		return error_set(err, -errno, "cannot open the eBPF recorder: %s", strerror(errno));
+	slot_arches(e->slot_arch);
+	if (args)
+		configure_args(e, skel);
+	ret = record_bpf__load(skel);
+	if (ret < 0) {
+		if (ret == -EPERM || ret == -EACCES)
+			return error_set(err, -EPERM,
+					 "cannot load the eBPF recorder: %s (it needs root, or "
+					 "CAP_BPF and CAP_PERFMON)",
+					 strerror(-ret));
+		return error_set(err, ret == -EINVAL ? -ENOSYS : ret,
+				 "cannot load the eBPF recorder: %s (the kernel needs BTF and "
+				 "BPF raw tracepoints)",
+				 strerror(-ret));
+	}
+	ret = record_bpf__attach(skel);
+	if (ret < 0)
+		return error_set(err, ret == -EPERM ? -EPERM : -ENOSYS,
+				 "cannot attach the eBPF recorder: %s", strerror(-ret));
+	e->skel = steal_pointer(&skel);
+	return 0;
+}
+
+/*
+ * Start @argv stopped, follow it, then let it exec: the first call of the
+ * workload seen is its execve (the kill that stopped it entered before).  A
+ * failed execve's errno comes back over a close-on-exec pipe.
+ */
+static int start_command(struct scprof_recorder *r, struct ebpf *e, char *const argv[],
+			 int *exec_errno, struct scprof_error **err)
+{
+	_cleanup_close_ int rd = -1, wr = -1;
+	int errp[2], st;
+	pid_t pid;
+
+	if (pipe2(errp, O_CLOEXEC) < 0)
+		return error_set(err, -errno, "cannot create a pipe: %s", strerror(errno));
+	rd = errp[0];
+	wr = errp[1];
+	pid = fork();
+	if (pid < 0)
+		return error_set(err, -errno, "cannot fork: %s", strerror(errno));
+	if (pid == 0) {
+		pid_t self = getpid();
+		char c;
+
+		/* the raw syscall: raise() would also change the signal mask after */
+		syscall(SYS_kill, self, SIGSTOP);
+		execvp(argv[0], argv);
+		c = (char)errno;
+		if (write(wr, &c, 1) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(steal_fd(&wr));
+	r->child = pid;
+	while (waitpid(pid, &st, WUNTRACED) < 0)
+		if (errno != EINTR)
+			return error_set(err, -errno, "cannot wait for '%s': %s", argv[0],
+					 strerror(errno));
+	if (!WIFSTOPPED(st)) {
+		r->exited = true;
+		r->status = st;
+		return error_set(err, -EIO, "'%s' ended before it started", argv[0]);
+	}
+	e->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	follow(e, pid);
+	kill(pid, SIGCONT);
+
+	char c;
+	ssize_t n;
+
+	while ((n = read(rd, &c, 1)) < 0 && errno == EINTR)
+		;
+	if (n == 1) {
+		*exec_errno = (unsigned char)c;
+		while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR)
+			;
+		r->exited = true;
+		return error_set(err, -*exec_errno, "cannot run '%s': %s", argv[0],
+				 strerror(*exec_errno));
+	}
+	return 0;
+}
+
+static int ebpf_start(struct scprof_recorder *r, const struct scprof_record_target *t,
+		      int *exec_errno, struct scprof_error **err)
+{
+	struct ebpf *e = xcalloc(1, sizeof(*e));
+	int ret;
+
+	e->pidfd = -1;
+	r->priv = e;
+	if (t->cgroup) {
+		ret = check_cgroup(t->cgroup, &e->cgroup, err);
+		if (ret < 0)
+			return ret;
+	}
+	if (t->pid && kill(t->pid, 0) < 0 && errno == ESRCH)
+		return error_set(err, -ESRCH, "no process %d", (int)t->pid);
+	ret = load(e, t->args, err);
+	if (ret < 0)
+		return ret;
+	if (t->argv)
+		return start_command(r, e, t->argv, exec_errno, err);
+	if (t->pid) {
+		e->pid = t->pid;
+		ret = follow_process(e, t->pid);
+		if (ret < 0)
+			return error_set(err, ret == -ENOENT ? -ESRCH : ret, "cannot follow process %d: %s",
+					 (int)t->pid, strerror(-ret));
+		/* threads started while we listed them */
+		follow_process(e, t->pid);
+		return 0;
+	}
+	return scan_cgroup(e, err);
+}
+
+static int ebpf_wait(struct scprof_recorder *r, int timeout_ms, volatile int *stop,
+		     struct scprof_error **err)
+{
+	struct ebpf *e = r->priv;
+	int64_t deadline = timeout_ms < 0 ? INT64_MAX : record_now_ms() + timeout_ms;
+
+	for (;;) {
+		int64_t now = record_now_ms();
+
+		if (e->cgroup && now >= e->next_scan) {
+			/* the cgroup emptied (or was removed) after we followed its members */
+			if (scan_cgroup(e, NULL) <= 0 && e->started &&
+			    __atomic_load_n(&e->skel->bss->live, __ATOMIC_SEQ_CST) <= 0)
+				return 1;
+			e->next_scan = now + 200;
+		}
+		if (stop && *stop)
+			return 0;
+		if (!r->exited && r->child > 0) {
+			pid_t p = waitpid(r->child, &r->status, WNOHANG);
+
+			if (p == r->child) {
+				r->exited = true;
+				if (e->pidfd >= 0)
+					close(e->pidfd);
+				e->pidfd = -1;
+			}
+		}
+		bool done = __atomic_load_n(&e->skel->bss->live, __ATOMIC_SEQ_CST) <= 0;
+
+		if (done && (r->child <= 0 || r->exited) && !e->cgroup)
+			return 1;
+		if (now >= deadline)
+			return 0;
+
+		/* sleep until the command exits, a signal, or the next check */
+		int64_t left = deadline - now;
+		int step = left > 100 ? 100 : (int)left;
+		struct pollfd pfd = { .fd = e->pidfd, .events = POLLIN };
+
+		if (e->pidfd >= 0 && !r->exited) {
+			if (poll(&pfd, 1, e->cgroup ? step : (left > 1000 ? 1000 : (int)left)) < 0 &&
+			    errno != EINTR)
+				return error_set(err, -errno, "cannot wait: %s", strerror(errno));
+		} else {
+			/* followed processes that are not our children: poll the counter */
+			nanosleep(&(struct timespec){ 0, (long)(done ? step : 10) * 1000000 }, NULL);
+		}
+	}
+}
+
+static void ebpf_collect(struct scprof_recorder *r, struct scprof_obs *o)
+{
+	struct ebpf *e = r->priv;
+	struct record_bpf__bss *bss = e->skel->bss;
+
+	for (int s = 0; s < RECORD_SLOTS; s++) {
+		const struct scprof_arch *arch = e->slot_arch[s];
+
+		if (!arch)
+			continue;
+		for (unsigned nr = 0; nr < RECORD_NR_MAX; nr++) {
+			if (!(bss->seen[s][nr / 64] & (1ull << (nr % 64))))
+				continue;
+			int n = (int)nr | (s == RECORD_SLOT_X32 ? X32_SYSCALL_BIT : 0);
+
+			scprof_obs_add(o, arch, n, bss->counts[s][nr] ? bss->counts[s][nr] : 1);
+		}
+	}
+
+	struct record_arg_key key, next, *prev = NULL;
+	int fd = bpf_map__fd(e->skel->maps.args);
+	__u64 count;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (key.slot >= RECORD_SLOTS || !e->slot_arch[key.slot] ||
+		    bpf_map_lookup_elem(fd, &key, &count))
+			continue;
+		int n = (int)key.nr | (key.slot == RECORD_SLOT_X32 ? X32_SYSCALL_BIT : 0);
+
+		scprof_obs_add_arg(o, e->slot_arch[key.slot], n, key.value, key.value2, count);
+	}
+
+	struct record_big_key bkey, bnext, *bprev = NULL;
+
+	fd = bpf_map__fd(e->skel->maps.big);
+	while (bpf_map_get_next_key(fd, bprev, &bnext) == 0) {
+		bkey = bnext;
+		bprev = &bkey;
+		if (bkey.slot < RECORD_SLOTS && e->slot_arch[bkey.slot] &&
+		    !bpf_map_lookup_elem(fd, &bkey, &count))
+			scprof_obs_add(o, e->slot_arch[bkey.slot], (int)bkey.nr, count);
+	}
+}
+
+static void ebpf_release(struct scprof_recorder *r)
+{
+	struct ebpf *e = r->priv;
+
+	if (!e)
+		return;
+	record_bpf__destroy(e->skel);
+	if (e->pidfd >= 0)
+		close(e->pidfd);
+	free(e->cgroup);
+	free(e);
+	r->priv = NULL;
+}
+
+#else /* !SCPROF_HAVE_EBPF */
+
+static int ebpf_start(struct scprof_recorder *r, const struct scprof_record_target *t,
+		      int *exec_errno, struct scprof_error **err)
+{
+	return error_set(err, -ENOSYS, "scprof was built without the eBPF recorder");
+}
+
+static int ebpf_wait(struct scprof_recorder *r, int timeout_ms, volatile int *stop,
+		     struct scprof_error **err)
+{
+	return -ENOSYS;
+}
+
+static void ebpf_collect(struct scprof_recorder *r, struct scprof_obs *o)
+{
+}
+
+static void ebpf_release(struct scprof_recorder *r)
+{
+}
+#endif
+
+const struct recorder_ops record_ebpf_ops = {
+	.start = ebpf_start,
+	.wait = ebpf_wait,
+	.collect = ebpf_collect,
+	.release = ebpf_release,
+};

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The eBPF recorder: marks the syscalls of the followed tasks in bitmaps in
+ * global data (layout in record.h).  No event goes to user space.
+ *
+ * The entry hook runs for every syscall on the host, so its path for a task we
+ * do not follow is one helper call, one load and a bit test; for a followed
+ * task it adds a bit test (written only the first time) and a counter bump.
+ *
+ * Raw tracepoints (not tp_btf) so that loading needs no vmlinux BTF for the
+ * attach point: with the minimal BTF the loader carries (ebpf.c), start-up
+ * reads nothing from /sys/kernel/btf.  The task of the entry hook comes from
+ * bpf_get_current_task_btf(), so its fields are still read directly.
+ */
+#include "vmlinux.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "record.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the loader before load. */
+const volatile bool capture_args = false;
+/* Syscalls whose arguments are captured, per slot, and which arguments (index + 1, 0: none). */
+const volatile __u64 arg_syscalls[RECORD_SLOTS][RECORD_NR_MAX / 64] = {};
+const volatile __u8 arg_first[RECORD_SLOTS][RECORD_NR_MAX] = {};
+const volatile __u8 arg_second[RECORD_SLOTS][RECORD_NR_MAX] = {};
+
+__u64 tracked[RECORD_PID_LIMIT / 64] SEC(".bss");
+__u64 seen[RECORD_SLOTS][RECORD_NR_MAX / 64] SEC(".bss");
+__u64 counts[RECORD_SLOTS][RECORD_NR_MAX] SEC(".bss");
+__s64 live SEC(".bss");
+__u64 args_lost SEC(".bss");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RECORD_ARGS_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* allocating 16k entries up front costs start-up */
+	__type(key, struct record_arg_key);
+	__type(value, __u64);
+} args SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RECORD_BIG_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct record_big_key);
+	__type(value, __u64);
+} big SEC(".maps");
+
+#define PID_MASK (RECORD_PID_LIMIT - 1)
+
+static __always_inline bool is_tracked(__u32 pid)
+{
+	return tracked[(pid >> 6) & (PID_MASK >> 6)] & (1ull << (pid & 63));
+}
+
+#if defined(__TARGET_ARCH_x86)
+#define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h */
+#define X32_SYSCALL_BIT 0x40000000
+
+static __always_inline __u64 syscall_arg(struct pt_regs *regs, bool compat, int i)
+{
+	if (compat) {
+		/* the i386 calling convention: ebx, ecx, edx, esi, edi, ebp */
+		switch (i) {
+		case 0: return (__u32)BPF_CORE_READ(regs, bx);
+		case 1: return (__u32)BPF_CORE_READ(regs, cx);
+		case 2: return (__u32)BPF_CORE_READ(regs, dx);
+		case 3: return (__u32)BPF_CORE_READ(regs, si);
+		case 4: return (__u32)BPF_CORE_READ(regs, di);
+		default: return (__u32)BPF_CORE_READ(regs, bp);
+		}
+	}
+	switch (i) {
+	case 0: return BPF_CORE_READ(regs, di);
+	case 1: return BPF_CORE_READ(regs, si);
+	case 2: return BPF_CORE_READ(regs, dx);
+	case 3: return BPF_CORE_READ(regs, r10);
+	case 4: return BPF_CORE_READ(regs, r8);
+	default: return BPF_CORE_READ(regs, r9);
+	}
+}
+#else
+static __always_inline __u64 syscall_arg(struct pt_regs *regs, bool compat, int i)
+{
+	switch (i) {
+	case 0: return PT_REGS_PARM1_CORE_SYSCALL(regs);
+	case 1: return PT_REGS_PARM2_CORE_SYSCALL(regs);
+	case 2: return PT_REGS_PARM3_CORE_SYSCALL(regs);
+	case 3: return PT_REGS_PARM4_CORE_SYSCALL(regs);
+	case 4: return PT_REGS_PARM5_CORE_SYSCALL(regs);
+	default: return PT_REGS_PARM6_CORE_SYSCALL(regs);
+	}
+}
+#endif
+
+static __noinline void record_args(struct pt_regs *regs, __u32 slot, __u32 nr)
+{
+	struct record_arg_key key = { .slot = slot, .nr = nr };
+	__u8 a1 = arg_first[slot][nr], a2 = arg_second[slot][nr];
+	__u64 one = 1, *v;
+
+	if (!a1)
+		return;
+	key.value = syscall_arg(regs, slot == RECORD_SLOT_COMPAT, a1 - 1);
+	if (a2)
+		key.value2 = syscall_arg(regs, slot == RECORD_SLOT_COMPAT, a2 - 1);
+	v = bpf_map_lookup_elem(&args, &key);
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	else if (bpf_map_update_elem(&args, &key, &one, BPF_NOEXIST))
+		__sync_fetch_and_add(&args_lost, 1);
+}
+
+static __noinline void record_big(__u32 slot, __u32 nr)
+{
+	struct record_big_key key = { .slot = slot, .nr = nr };
+	__u64 one = 1, *v = bpf_map_lookup_elem(&big, &key);
+
+	if (v)
+		__sync_fetch_and_add(v, 1);
+	else
+		bpf_map_update_elem(&big, &key, &one, BPF_NOEXIST);
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(on_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 slot = RECORD_SLOT_NATIVE, nr = id;
+
+	if (!is_tracked(task->pid))
+		return 0;
+#if defined(__TARGET_ARCH_x86)
+	if (task->thread_info.status & TS_COMPAT) {
+		slot = RECORD_SLOT_COMPAT;
+	} else if (nr & X32_SYSCALL_BIT) {
+		slot = RECORD_SLOT_X32;
+		nr &= ~X32_SYSCALL_BIT;
+	}
+#endif
+	if (nr >= RECORD_NR_MAX) {
+		record_big(slot, nr);
+		return 0;
+	}
+	/* the verifier loses the bound through the compiler's arithmetic: restate it */
+	barrier_var(nr);
+	nr &= RECORD_NR_MAX - 1;
+
+	__u64 bit = 1ull << (nr & 63);
+	__u64 *word = &seen[slot][nr >> 6];
+
+	if (!(*word & bit))
+		__sync_fetch_and_or(word, bit);
+	counts[slot][nr]++;
+	if (capture_args && (arg_syscalls[slot][nr >> 6] & bit))
+		record_args(regs, slot, nr);
+	return 0;
+}
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 pid = BPF_CORE_READ(child, pid);
+
+	if (!is_tracked(BPF_CORE_READ(parent, pid)))
+		return 0;
+	__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], 1ull << (pid & 63));
+	__sync_fetch_and_add(&live, 1);
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *task)
+{
+	__u32 pid = BPF_CORE_READ(task, pid);
+
+	if (!is_tracked(pid))
+		return 0;
+	__sync_fetch_and_and(&tracked[(pid >> 6) & (PID_MASK >> 6)], ~(1ull << (pid & 63)));
+	__sync_fetch_and_sub(&live, 1);
+	return 0;
+}
+
+/*
+ * A thread other than the leader that calls execve takes over the leader's pid
+ * (de_thread), after the leader's exit cleared that pid's bit: follow the new
+ * pid, forget the old one.
+ */
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid)
+{
+	__u32 pid = BPF_CORE_READ(task, pid), old = old_pid;
+
+	if (pid == old || !is_tracked(old))
+		return 0;
+	__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], 1ull << (pid & 63));
+	__sync_fetch_and_and(&tracked[(old >> 6) & (PID_MASK >> 6)], ~(1ull << (old & 63)));
+	return 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The layout the eBPF recorder (record.bpf.c) shares with its loader (ebpf.c).
+ *
+ * Everything lives in the program's global data, which the loader maps:
+ *
+ *   tracked[pid / 64] bit pid % 64   the thread ids (init pid namespace) we follow;
+ *                                    set by the loader for the roots, by the fork
+ *                                    hook for their children, cleared at exit
+ *   seen[slot][nr / 64] bit nr % 64  syscalls observed, per architecture slot:
+ *                                    0 native, 1 compat (i386 on x86_64), 2 x32
+ *                                    (number without __X32_SYSCALL_BIT)
+ *   counts[slot][nr]                 calls per syscall; plain increments, so two
+ *                                    CPUs racing on one counter may lose a few
+ *   live                             tasks followed that have not exited
+ *   args map                         (slot, nr, first value, second value) ->
+ *                                    calls, only for the few syscalls whose
+ *                                    arguments --args turns into rules
+ *
+ * Numbers at or above RECORD_NR_MAX (none on x86_64) go to the `big` map.
+ */
+#ifndef SCPROF_RECORD_LAYOUT_H
+#define SCPROF_RECORD_LAYOUT_H
+
+#define RECORD_PID_LIMIT (1u << 22) /* PID_MAX_LIMIT on 64-bit kernels */
+#define RECORD_NR_MAX 1024u
+#define RECORD_SLOTS 3
+#define RECORD_SLOT_NATIVE 0
+#define RECORD_SLOT_COMPAT 1
+#define RECORD_SLOT_X32 2
+#define RECORD_ARGS_MAX 16384 /* distinct argument values kept */
+#define RECORD_BIG_MAX 256
+
+struct record_arg_key {
+	__u32 slot;
+	__u32 nr;
+	__u64 value;
+	__u64 value2;
+};
+
+struct record_big_key {
+	__u32 slot;
+	__u32 nr;
+};
+
+#endif
