@@ -74,6 +74,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 int cmd_emulate(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
 #endif

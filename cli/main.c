@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "compile", cmd_compile, "compile a profile to a BPF program" },
 	{ "disasm", cmd_disasm, "disassemble a BPF program" },
 	{ "emulate", cmd_emulate, "run a syscall through a profile or BPF program" },
+	{ "record", cmd_record, "record what a workload calls and write its profile" },
 	{ "run", cmd_run, "run a command under a profile and a security context" },
 };
 

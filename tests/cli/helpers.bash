@@ -15,7 +15,11 @@ run_scprof() {
 		expected=$1
 		shift
 	fi
-	run "$SCPROF" "$@"
+	if [ "$expected" -eq 127 ]; then
+		run -127 "$SCPROF" "$@" # bats warns about 127 otherwise
+	else
+		run "$SCPROF" "$@"
+	fi
 	if [ "$status" -ne "$expected" ]; then
 		echo "# \$ scprof $*" >&2
 		echo "# exit $status, expected $expected" >&2
@@ -75,4 +79,23 @@ restore_printk_ratelimit() {
 	if [ -f "$BATS_FILE_TMPDIR/printk_ratelimit" ]; then
 		cat "$BATS_FILE_TMPDIR/printk_ratelimit" > /proc/sys/kernel/printk_ratelimit
 	fi
+}
+
+# wait_recording FILE: until scprof record, its stderr going to FILE, says it is attached
+wait_recording() {
+	for _ in $(seq 1 200); do
+		grep -q 'Ctrl-C to stop' "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	cat "$1" >&2
+	return 1
+}
+
+# wait_file FILE: until FILE exists (10 s at most)
+wait_file() {
+	for _ in $(seq 1 200); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
 }

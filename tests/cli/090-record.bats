@@ -1,0 +1,257 @@
+#!/usr/bin/env bats
+# scprof record: options, both backends, what the profile says, and every error path.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	setup_tmp
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "recording tests run as root (CI does); this is uid $(id -u)"
+	fi
+}
+
+teardown() {
+	if [ -n "${BG:-}" ]; then
+		kill "$BG" 2>/dev/null || true
+		wait "$BG" 2>/dev/null || true
+	fi
+	if [ -n "${CG:-}" ] && [ -d "$CG" ]; then
+		# move anything left back to the root cgroup, then remove ours
+		while read -r p; do echo "$p" > "$(dirname "$CG")/cgroup.procs" || true; done < "$CG/cgroup.procs"
+		rmdir "$CG" || true
+	fi
+	teardown_tmp
+}
+
+# names PROFILE: the syscall names a profile's ALLOW rules list, one per line
+names() {
+	python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+for r in p.get("syscalls", []):
+    if r["action"] == "SCMP_ACT_ALLOW":
+        for n in r.get("names", []):
+            print(n)' "$1" | sort -u
+}
+
+@test "record --help and usage errors" {
+	run_scprof record --help
+	assert_output_contains "--backend"
+	run_scprof 2 record
+	assert_output_contains "nothing to record"
+	run_scprof 2 record --pid 1 -- true
+	assert_output_contains "only one of"
+	run_scprof 2 record --format xml -- true
+	assert_output_contains "unknown format 'xml'"
+	run_scprof 2 record --backend magic -- true
+	run_scprof 2 record --default-action allow -- true
+	run_scprof 2 record --mode strict -- true
+	run_scprof 2 record --for-runtime crun-x -- true
+	assert_output_contains "unknown runtime 'crun-x'"
+	run_scprof 2 record --duration -1 -- true
+	run_scprof 2 record --pid abc
+	assert_output_contains "invalid pid 'abc'"
+}
+
+@test "record writes a profile that allows exactly what ran, and the run passes under it" {
+	for b in ebpf ptrace; do
+		run_scprof record --backend "$b" -o "$TMP/$b.json" -- ls /
+		assert_output_contains "syscalls on x86_64 ($b,"
+		run_scprof validate "$TMP/$b.json"
+		names "$TMP/$b.json" > "$TMP/$b.names"
+		grep -qx execve "$TMP/$b.names"
+		grep -qx exit_group "$TMP/$b.names"
+		grep -qx getdents64 "$TMP/$b.names"
+		grep -qx rt_sigreturn "$TMP/$b.names"
+		! grep -qx mount "$TMP/$b.names"
+		run_scprof run -p "$TMP/$b.json" -- ls /
+		assert_output_contains "proc"
+	done
+	# both backends see the same calls
+	diff "$TMP/ebpf.names" "$TMP/ptrace.names"
+	grep -q '"defaultAction": "SCMP_ACT_ERRNO"' "$TMP/ebpf.json"
+	grep -q '"defaultErrnoRet": 1' "$TMP/ebpf.json"
+}
+
+@test "a call the recording did not see is denied under the profile" {
+	run_scprof record -o "$TMP/p.json" -- true
+	run "$SCPROF" run -p "$TMP/p.json" -- ls /
+	[ "$status" -ne 0 ]
+	run_scprof record -o "$TMP/p.json" -- ls /
+	run_scprof run -p "$TMP/p.json" -- ls /
+}
+
+@test "the command's status passes through and the profile is written anyway" {
+	for b in ebpf ptrace; do
+		run_scprof 3 record --backend "$b" -o "$TMP/a.json" -- sh -c 'exit 3'
+		[ -s "$TMP/a.json" ]
+		run_scprof 143 record --backend "$b" -o "$TMP/b.json" -- sh -c 'kill -TERM $$'
+		names "$TMP/b.json" | grep -qx kill
+		rm "$TMP/a.json" "$TMP/b.json"
+	done
+}
+
+@test "record follows children, threads and 32-bit calls" {
+	printf '#include <unistd.h>\nint main(void) { return getppid() > 0 ? 0 : 1; }\n' > "$TMP/t32.c"
+	gcc -m32 -o "$TMP/t32" "$TMP/t32.c" || skip "gcc -m32 cannot build (gcc-multilib missing)"
+	for b in ebpf ptrace; do
+		run_scprof record --backend "$b" -o "$TMP/p.json" -- sh -c "$TMP/t32; python3 -c 'import threading; t = threading.Thread(target=lambda: open(\"/dev/null\").close()); t.start(); t.join()'"
+		assert_output_contains "on x86_64"
+		assert_output_contains "on x86 "
+		grep -q SCMP_ARCH_X86 "$TMP/p.json"
+		names "$TMP/p.json" > "$TMP/n"
+		grep -qx getppid "$TMP/n"
+		grep -qx clone3 "$TMP/n" || grep -qx clone "$TMP/n"
+		grep -qx mmap2 "$TMP/n"
+		run_scprof run -p "$TMP/p.json" -- "$TMP/t32"
+	done
+}
+
+@test "--format spo writes a SeccompProfile with the counts annotation" {
+	run_scprof record -f spo --name demo -o "$TMP/p.yaml" -- true
+	grep -q '^kind: SeccompProfile' "$TMP/p.yaml"
+	grep -q 'name: demo' "$TMP/p.yaml"
+	grep -q 'scprof.io/syscall-counts' "$TMP/p.yaml"
+	run_scprof validate "$TMP/p.yaml"
+	run_scprof record -o "$TMP/p.json" -- true
+	grep -q 'calls observed: ' "$TMP/p.json"
+}
+
+@test "--default-action and --mode audit" {
+	run_scprof record --default-action kill -o "$TMP/k.json" -- true
+	grep -q '"defaultAction": "SCMP_ACT_KILL_PROCESS"' "$TMP/k.json"
+	run_scprof record --mode audit -o "$TMP/a.json" -- true
+	grep -q '"defaultAction": "SCMP_ACT_LOG"' "$TMP/a.json"
+	grep -q '"kexec_load"' "$TMP/a.json"
+	# audit mode lets what was not seen run (logged), but denies the dangerous list
+	run_scprof run -p "$TMP/a.json" -- ls /
+}
+
+@test "--args writes argument rules: socket domain and type, W^X for mmap and mprotect" {
+	for b in ebpf ptrace; do
+		run_scprof record --backend "$b" --args -o "$TMP/p.json" -- python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()'
+		python3 - "$TMP/p.json" <<'EOF'
+import json, sys
+p = json.load(open(sys.argv[1]))
+rules = p["syscalls"]
+def argrules(name):
+    return [r for r in rules if name in r["names"] and r.get("args")]
+sock = argrules("socket")
+assert any({"index": 0, "value": 2, "op": "SCMP_CMP_EQ"} in r["args"] for r in sock), sock
+assert any(a["index"] == 1 and a["op"] == "SCMP_CMP_MASKED_EQ" and a.get("valueTwo") == 2
+           for r in sock for a in r["args"]), sock
+for n in ("mmap", "mprotect"):
+    assert argrules(n), n
+    plain = [r for r in rules if n in r["names"] and not r.get("args") and r["action"] == "SCMP_ACT_ALLOW"]
+    assert not plain, (n, plain)
+EOF
+		run_scprof run -p "$TMP/p.json" -- python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()'
+		# a TCP socket was not seen: denied
+		run_scprof 1 run -p "$TMP/p.json" -- python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()'
+	done
+}
+
+@test "--merge adds the run to a profile and keeps its denials" {
+	printf '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["uname"],"action":"SCMP_ACT_ERRNO","errnoRet":38},{"names":["getcwd"],"action":"SCMP_ACT_ALLOW"}]}' > "$TMP/base.json"
+	run_scprof record --merge "$TMP/base.json" -o "$TMP/p.json" -- uname
+	assert_output_contains "'uname'"
+	assert_output_contains "stays denied"
+	names "$TMP/p.json" > "$TMP/n"
+	grep -qx getcwd "$TMP/n"
+	grep -qx execve "$TMP/n"
+	! grep -qx uname "$TMP/n"
+	grep -q '"errnoRet": 38' "$TMP/p.json"
+}
+
+@test "--pid follows a running process and what it starts; SIGINT ends the recording" {
+	for b in ebpf ptrace; do
+		rm -f "$TMP/go" "$TMP/done"
+		sh -c "while [ ! -e $TMP/go ]; do sleep 0.05; done; ls / > /dev/null; touch $TMP/done; exec sleep 30" &
+		BG=$!
+		"$SCPROF" record --backend "$b" --pid "$BG" -o "$TMP/p.json" 2> "$TMP/err" &
+		local rec=$!
+		wait_recording "$TMP/err"
+		touch "$TMP/go"
+		wait_file "$TMP/done"
+		kill -INT "$rec"
+		wait "$rec"
+		kill "$BG"
+		wait "$BG" || true
+		BG=
+		names "$TMP/p.json" > "$TMP/n"
+		grep -qx getdents64 "$TMP/n"
+		grep -qx execve "$TMP/n"
+	done
+}
+
+@test "--cgroup follows every process of a cgroup; --duration ends it" {
+	local root=/sys/fs/cgroup/pids
+	[ -d "$root" ] || root=/sys/fs/cgroup/unified
+	[ -w "$root" ] || skip "no writable cgroup hierarchy"
+	CG=$root/scprof-test-$$
+	mkdir "$CG"
+	sh -c 'echo $$ > '"$CG"'/cgroup.procs; while :; do ls / > /dev/null; sleep 0.1; done' &
+	BG=$!
+	while ! grep -qx "$BG" "$CG/cgroup.procs"; do sleep 0.05; done
+	run_scprof record --cgroup "$CG" --duration 1 -o "$TMP/p.json"
+	names "$TMP/p.json" > "$TMP/n"
+	grep -qx getdents64 "$TMP/n"
+	grep -qx execve "$TMP/n"
+}
+
+@test "--duration stops a command that runs on" {
+	run_scprof 143 record --duration 0.5 -o "$TMP/p.json" -- sleep 30
+	names "$TMP/p.json" | grep -qx clock_nanosleep
+}
+
+@test "bad input: one line, non-zero, no profile, the command not run" {
+	run_scprof 127 record -o "$TMP/p.json" -- /nonexistent/cmd
+	assert_output_contains "cannot run '/nonexistent/cmd'"
+	[ ! -e "$TMP/p.json" ]
+	run_scprof 2 record -o /nonexistent/dir/p.json -- touch "$TMP/ran"
+	assert_output_contains "cannot write '/nonexistent/dir/p.json'"
+	[ ! -e "$TMP/ran" ]
+	printf '{"defaultAction": "SCMP_ACT_ALLOW",\n "syscalls": [{"names": ["x"], "action": "BOGUS"}]}' > "$TMP/bad.json"
+	run_scprof 2 record --merge "$TMP/bad.json" -o "$TMP/p.json" -- touch "$TMP/ran"
+	assert_output_contains "bad.json:2:"
+	[ ! -e "$TMP/ran" ]
+	[ ! -e "$TMP/p.json" ]
+	run_scprof 2 record --pid 999999999
+	run_scprof 2 record --pid 4194000
+	assert_output_contains "no process 4194000"
+	run_scprof 2 record --cgroup "$TMP"
+	assert_output_contains "is not a cgroup"
+	run_scprof 2 record --cgroup "$TMP/none"
+	[ ! -e "$TMP/p.json" ]
+	# nothing half written left behind
+	[ -z "$(ls -A "$TMP" | grep -vx bad.json)" ]
+}
+
+@test "without BPF privileges auto falls back to ptrace and says so" {
+	command -v setpriv >/dev/null || skip "setpriv missing"
+	chmod 1777 "$TMP"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$SCPROF" record -o "$TMP/p.json" -- true
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	assert_output_contains "recording with ptrace instead"
+	assert_output_contains "(ptrace,"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$SCPROF" record --backend ebpf -o "$TMP/q.json" -- true
+	[ "$status" -eq 125 ]
+	assert_output_contains "cannot load the eBPF recorder"
+	[ ! -e "$TMP/q.json" ]
+}
+
+@test "a signal sent to scprof reaches the command; the profile is written and its status passed on" {
+	"$SCPROF" record -o "$TMP/p.json" -- sleep 30 2> "$TMP/err" &
+	local rec=$!
+	# until sleep runs under the recorder
+	for _ in $(seq 1 200); do
+		pgrep -P "$rec" -x sleep > /dev/null && break
+		sleep 0.05
+	done
+	kill -TERM "$rec"
+	local st=0
+	wait "$rec" || st=$?
+	[ "$st" -eq 143 ]
+	names "$TMP/p.json" | grep -qx clock_nanosleep
+}
