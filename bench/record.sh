@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Recording benchmarks, each against its baselines in the same run (needs root
+# for eBPF); prints a Markdown table.  Runs are interleaved and the median of R
+# runs is taken, so drift of the machine hits every column alike.
+#   syscall-bound: dd if=/dev/zero of=/dev/null bs=1 count=3000000 natively,
+#     under an empty program on the same syscall-entry hook (the floor of any
+#     entry-hook recorder), and under scprof record (start-up included)
+#   ptrace: scprof record --backend ptrace against strace -f -c -o /dev/null
+#   build-like: a small gcc build with make -j2; interpreter: a python3 script
+#   memory: the recorder's peak RSS
+set -euo pipefail
+scprof=$(realpath "${1:-build/cli/scprof}")
+build=$(dirname "$(dirname "$scprof")")
+floor=$build/bench/hook-floor
+R=${R:-7}
+COUNT=${COUNT:-3000000}
+PCOUNT=${PCOUNT:-200000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if [ "$(id -u)" -ne 0 ] || [ ! -x "$floor" ]; then
+	echo "record benchmarks need root and the eBPF build (bench/hook-floor); skipped" >&2
+	exit 0
+fi
+
+now() { date +%s%N; }
+# time_ms COMMAND...: wall time of one run in milliseconds
+time_ms() {
+	local t0 t1
+	t0=$(now)
+	"$@" >/dev/null 2>&1
+	t1=$(now)
+	echo $(((t1 - t0) / 1000))
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] / 1000 }'; }
+ratio() { echo "scale=3; $1 / $2" | bc; }
+
+# a small C project for the build-like workload: many short gcc processes
+mkdir -p "$work/proj"
+for i in $(seq 1 16); do
+	printf '#include <stdio.h>\nint f%d(int x) { return x * %d; }\n' "$i" "$i" > "$work/proj/f$i.c"
+done
+printf 'int main(void) { return 0; }\n' > "$work/proj/main.c"
+cat > "$work/proj/Makefile" <<'EOF'
+SRC := $(wildcard *.c)
+prog: $(SRC:.c=.o)
+	$(CC) -o $@ $^
+clean:
+	rm -f *.o prog
+EOF
+cat > "$work/script.py" <<'EOF'
+import json, os, tempfile, hashlib
+d = tempfile.mkdtemp()
+for i in range(300):
+    p = os.path.join(d, "f%d.json" % i)
+    with open(p, "w") as f:
+        json.dump({"i": i, "v": list(range(50))}, f)
+    with open(p) as f:
+        hashlib.sha256(f.read().encode()).hexdigest()
+    os.unlink(p)
+os.rmdir(d)
+EOF
+build_it() { make -s -C "$work/proj" clean >/dev/null && "$@" make -s -j2 -C "$work/proj" >/dev/null; }
+
+dd_cmd=(dd if=/dev/zero of=/dev/null bs=1 count="$COUNT")
+pdd_cmd=(dd if=/dev/zero of=/dev/null bs=1 count="$PCOUNT")
+rec=("$scprof" record -q -o "$work/out.json" --)
+: > "$work/native"
+: > "$work/floor"
+: > "$work/ebpf"
+: > "$work/strace"
+: > "$work/ptrace"
+: > "$work/bnative"
+: > "$work/bebpf"
+: > "$work/pnative"
+: > "$work/pebpf"
+for ((r = 0; r < R; r++)); do
+	time_ms "${dd_cmd[@]}" >> "$work/native"
+	time_ms "$floor" "${dd_cmd[@]}" >> "$work/floor"
+	time_ms "${rec[@]}" "${dd_cmd[@]}" >> "$work/ebpf"
+	time_ms strace -f -c -o /dev/null "${pdd_cmd[@]}" >> "$work/strace"
+	time_ms "$scprof" record -q --backend ptrace -o "$work/p.json" -- "${pdd_cmd[@]}" >> "$work/ptrace"
+	build_it
+	time_ms build_it >> "$work/bnative"
+	time_ms build_it "${rec[@]}" >> "$work/bebpf"
+	time_ms python3 "$work/script.py" >> "$work/pnative"
+	time_ms "${rec[@]}" python3 "$work/script.py" >> "$work/pebpf"
+done
+native=$(median < "$work/native")
+floor_ms=$(median < "$work/floor")
+ebpf=$(median < "$work/ebpf")
+strace_ms=$(median < "$work/strace")
+ptrace_ms=$(median < "$work/ptrace")
+bnative=$(median < "$work/bnative")
+bebpf=$(median < "$work/bebpf")
+pnative=$(median < "$work/pnative")
+pebpf=$(median < "$work/pebpf")
+rss=$( { /usr/bin/time -f %M "${rec[@]}" "${dd_cmd[@]}" >/dev/null; } 2>&1 | tail -1)
+prss=$( { /usr/bin/time -f %M "$scprof" record -q --backend ptrace -o "$work/p.json" -- "${pdd_cmd[@]}" >/dev/null; } 2>&1 | tail -1)
+
+echo "| benchmark (median of $R, ms) | scprof | baseline | ratio |"
+echo "|---|---|---|---|"
+echo "| dd bs=1 count=$COUNT, record (ebpf) vs empty hook | $ebpf | empty hook: $floor_ms | $(ratio "$ebpf" "$floor_ms") |"
+echo "| dd bs=1 count=$COUNT, record (ebpf) vs native | $ebpf | native: $native | $(ratio "$ebpf" "$native") |"
+echo "| dd bs=1 count=$COUNT, empty hook vs native | $floor_ms | native: $native | $(ratio "$floor_ms" "$native") |"
+echo "| dd bs=1 count=$PCOUNT, strace -f -c vs record (ptrace) | $ptrace_ms | strace: $strace_ms | $(ratio "$strace_ms" "$ptrace_ms")x faster |"
+echo "| make -j2 of 17 C files, record (ebpf) vs native | $bebpf | native: $bnative | $(ratio "$bebpf" "$bnative") |"
+echo "| python3 script, record (ebpf) vs native | $pebpf | native: $pnative | $(ratio "$pebpf" "$pnative") |"
+echo "| peak RSS (KiB), record (ebpf) / (ptrace) of dd | $rss / $prss | limit 20480 | |"
