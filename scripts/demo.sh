@@ -7,7 +7,21 @@ run() {
 	printf '\n\033[1m$ scprof %s\033[0m\n' "$*"
 	"$scprof" "$@"
 }
-echo "scprof demo: Docker's default seccomp profile, built in as runtime/default, and a command run under a profile"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "scprof demo: record what a command calls, run it under the profile it got, then Docker's default profile"
+run record -o "$work/ls.json" -- ls /usr
+run validate "$work/ls.json" && echo "(valid: no errors, no warnings)"
+run run -p "$work/ls.json" -- ls /usr
+set +e
+run run -p "$work/ls.json" -- uname -sr
+echo "(exit $?: uname was not in the recording, so the profile denies it with EPERM)"
+set -e
+run record --default-action kill -q -o "$work/ls-kill.json" -- ls /usr
+set +e
+run run -p "$work/ls-kill.json" -- uname -sr
+echo "(exit $?: 128 + SIGSYS: the same, with the default action KILL_PROCESS)"
+set -e
 run validate runtime/default && echo "(valid: no errors, no warnings)"
 run explain clone3
 run explain --code 0x50026
@@ -19,13 +33,6 @@ run emulate runtime/default 460
 run emulate --caps ALL runtime/default bpf
 run compile -v runtime/default -o /dev/null
 run run -p runtime/default -- uname -sr
-profile=$(mktemp --suffix=.json)
-trap 'rm -f "$profile"' EXIT
-printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["uname"],"action":"SCMP_ACT_KILL_PROCESS"}]}\n' > "$profile"
-set +e
-run run -p "$profile" -- uname -sr
-echo "(exit $?: 128 + SIGSYS)"
-set -e
 set +e
 run diff runtime/default unconfined
 echo "(exit $? = the two profiles differ)"
