@@ -7,7 +7,9 @@
 #     under an empty program on the same syscall-entry hook (the floor of any
 #     entry-hook recorder), and under scprof record (start-up included)
 #   ptrace: scprof record --backend ptrace against strace -f -c -o /dev/null
-#   build-like: a small gcc build with make -j2; interpreter: a python3 script
+#   build-like: a gcc build of 49 files with make -j2 (about 0.6 s); interpreter:
+#     a python3 script writing, reading and hashing 1,500 files (about 0.5 s)
+#   start-up: record -- true against the empty hook's loader and true alone
 #   memory: the recorder's peak RSS
 set -euo pipefail
 scprof=$(realpath "${1:-build/cli/scprof}")
@@ -38,7 +40,7 @@ ratio() { echo "scale=3; $1 / $2" | bc; }
 
 # a small C project for the build-like workload: many short gcc processes
 mkdir -p "$work/proj"
-for i in $(seq 1 16); do
+for i in $(seq 1 48); do
 	printf '#include <stdio.h>\nint f%d(int x) { return x * %d; }\n' "$i" "$i" > "$work/proj/f$i.c"
 done
 printf 'int main(void) { return 0; }\n' > "$work/proj/main.c"
@@ -52,7 +54,7 @@ EOF
 cat > "$work/script.py" <<'EOF'
 import json, os, tempfile, hashlib
 d = tempfile.mkdtemp()
-for i in range(300):
+for i in range(1500):
     p = os.path.join(d, "f%d.json" % i)
     with open(p, "w") as f:
         json.dump({"i": i, "v": list(range(50))}, f)
@@ -75,6 +77,9 @@ rec=("$scprof" record -q -o "$work/out.json" --)
 : > "$work/bebpf"
 : > "$work/pnative"
 : > "$work/pebpf"
+: > "$work/tnative"
+: > "$work/tfloor"
+: > "$work/tebpf"
 for ((r = 0; r < R; r++)); do
 	time_ms "${dd_cmd[@]}" >> "$work/native"
 	time_ms "$floor" "${dd_cmd[@]}" >> "$work/floor"
@@ -86,6 +91,9 @@ for ((r = 0; r < R; r++)); do
 	time_ms build_it "${rec[@]}" >> "$work/bebpf"
 	time_ms python3 "$work/script.py" >> "$work/pnative"
 	time_ms "${rec[@]}" python3 "$work/script.py" >> "$work/pebpf"
+	time_ms true >> "$work/tnative"
+	time_ms "$floor" true >> "$work/tfloor"
+	time_ms "${rec[@]}" true >> "$work/tebpf"
 done
 native=$(median < "$work/native")
 floor_ms=$(median < "$work/floor")
@@ -96,6 +104,9 @@ bnative=$(median < "$work/bnative")
 bebpf=$(median < "$work/bebpf")
 pnative=$(median < "$work/pnative")
 pebpf=$(median < "$work/pebpf")
+tnative=$(median < "$work/tnative")
+tfloor=$(median < "$work/tfloor")
+tebpf=$(median < "$work/tebpf")
 rss=$( { /usr/bin/time -f %M "${rec[@]}" "${dd_cmd[@]}" >/dev/null; } 2>&1 | tail -1)
 prss=$( { /usr/bin/time -f %M "$scprof" record -q --backend ptrace -o "$work/p.json" -- "${pdd_cmd[@]}" >/dev/null; } 2>&1 | tail -1)
 
@@ -105,6 +116,7 @@ echo "| dd bs=1 count=$COUNT, record (ebpf) vs empty hook | $ebpf | empty hook: 
 echo "| dd bs=1 count=$COUNT, record (ebpf) vs native | $ebpf | native: $native | $(ratio "$ebpf" "$native") |"
 echo "| dd bs=1 count=$COUNT, empty hook vs native | $floor_ms | native: $native | $(ratio "$floor_ms" "$native") |"
 echo "| dd bs=1 count=$PCOUNT, strace -f -c vs record (ptrace) | $ptrace_ms | strace: $strace_ms | $(ratio "$strace_ms" "$ptrace_ms")x faster |"
-echo "| make -j2 of 17 C files, record (ebpf) vs native | $bebpf | native: $bnative | $(ratio "$bebpf" "$bnative") |"
+echo "| make -j2 of 49 C files, record (ebpf) vs native | $bebpf | native: $bnative | $(ratio "$bebpf" "$bnative") |"
 echo "| python3 script, record (ebpf) vs native | $pebpf | native: $pnative | $(ratio "$pebpf" "$pnative") |"
+echo "| start-up: record -- true vs the empty hook's loader | $tebpf | hook-floor true: $tfloor; true: $tnative | added $(echo "scale=3; $tebpf - $tfloor" | bc) ms |"
 echo "| peak RSS (KiB), record (ebpf) / (ptrace) of dd | $rss / $prss | limit 20480 | |"

@@ -86,8 +86,9 @@ struct scprof_generate_opts {
 };
 
 /*
- * Build a canonical profile from @o.  Returns 0, or a negative errno with *err
- * (an unknown runtime).  Caller frees *out with scprof_profile_free().
+ * Build a canonical profile from @o.  Returns 0, or -EINVAL with *err (an
+ * unknown runtime, a default action other than ERRNO, KILL_PROCESS or LOG).
+ * Caller frees *out with scprof_profile_free().
  */
 SCPROF_PUBLIC int scprof_record_generate(const struct scprof_obs *o,
 					 const struct scprof_generate_opts *opts,
@@ -127,6 +128,12 @@ struct scprof_record_target {
 	bool args; /* capture argument values */
 };
 
+/*
+ * A recorder belongs to the thread that started it: ptrace requests are per
+ * thread, so wait, collect and free must be called from that thread.  The
+ * ptrace backend waits with waitpid(-1, __WALL), which also reaps other
+ * children of the calling process.
+ */
 struct scprof_recorder;
 
 /*

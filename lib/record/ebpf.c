@@ -396,11 +396,11 @@ static void ebpf_collect(struct scprof_recorder *r, struct scprof_obs *o)
 		if (!arch)
 			continue;
 		for (unsigned nr = 0; nr < RECORD_NR_MAX; nr++) {
-			if (!(bss->seen[s][nr / 64] & (1ull << (nr % 64))))
+			if (!bss->counts[s][nr])
 				continue;
 			int n = (int)nr | (s == RECORD_SLOT_X32 ? X32_SYSCALL_BIT : 0);
 
-			scprof_obs_add(o, arch, n, bss->counts[s][nr] ? bss->counts[s][nr] : 1);
+			scprof_obs_add(o, arch, n, bss->counts[s][nr]);
 		}
 	}
 

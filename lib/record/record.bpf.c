@@ -5,7 +5,7 @@
  *
  * The entry hook runs for every syscall on the host, so its path for a task we
  * do not follow is one helper call, one load and a bit test; for a followed
- * task it adds a bit test (written only the first time) and a counter bump.
+ * task it adds a counter bump, which is also the mark that the call was seen.
  *
  * Raw tracepoints (not tp_btf) so that loading needs no vmlinux BTF for the
  * attach point: with the minimal BTF the loader carries (ebpf.c), start-up
@@ -30,7 +30,6 @@ const volatile __u8 arg_first[RECORD_SLOTS][RECORD_NR_MAX] = {};
 const volatile __u8 arg_second[RECORD_SLOTS][RECORD_NR_MAX] = {};
 
 __u64 tracked[RECORD_PID_LIMIT / 64] SEC(".bss");
-__u64 seen[RECORD_SLOTS][RECORD_NR_MAX / 64] SEC(".bss");
 __u64 counts[RECORD_SLOTS][RECORD_NR_MAX] SEC(".bss");
 __s64 live SEC(".bss");
 __u64 args_lost SEC(".bss");
@@ -151,13 +150,9 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 	barrier_var(nr);
 	nr &= RECORD_NR_MAX - 1;
 
-	__u64 bit = 1ull << (nr & 63);
-	__u64 *word = &seen[slot][nr >> 6];
-
-	if (!(*word & bit))
-		__sync_fetch_and_or(word, bit);
+	/* a lost race between CPUs costs a count, never the mark: it stays above zero */
 	counts[slot][nr]++;
-	if (capture_args && (arg_syscalls[slot][nr >> 6] & bit))
+	if (capture_args && (arg_syscalls[slot][nr >> 6] & (1ull << (nr & 63))))
 		record_args(regs, slot, nr);
 	return 0;
 }

@@ -7,11 +7,11 @@
  *   tracked[pid / 64] bit pid % 64   the thread ids (init pid namespace) we follow;
  *                                    set by the loader for the roots, by the fork
  *                                    hook for their children, cleared at exit
- *   seen[slot][nr / 64] bit nr % 64  syscalls observed, per architecture slot:
+ *   counts[slot][nr]                 calls per syscall and architecture slot:
  *                                    0 native, 1 compat (i386 on x86_64), 2 x32
- *                                    (number without __X32_SYSCALL_BIT)
- *   counts[slot][nr]                 calls per syscall; plain increments, so two
- *                                    CPUs racing on one counter may lose a few
+ *                                    (number without __X32_SYSCALL_BIT); plain
+ *                                    increments, so CPUs racing on one counter
+ *                                    may lose a few, but a call seen is never 0
  *   live                             tasks followed that have not exited
  *   args map                         (slot, nr, first value, second value) ->
  *                                    calls, only for the few syscalls whose
