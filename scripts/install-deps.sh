@@ -6,7 +6,7 @@ set -eu
 pkgs="gcc make pkg-config meson ninja-build libseccomp-dev libyaml-dev libcmocka-dev
 bats clang clang-format libclang-rt-14-dev gcc-multilib python3 strace seccomp runc busybox-static
 libbpf-dev bpftool
-sqlite3 git perl xz-utils gzip tar"
+sqlite3 git perl xz-utils gzip tar procps util-linux time bc"
 
 missing=""
 for p in $pkgs; do
