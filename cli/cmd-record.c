@@ -91,8 +91,7 @@ static int check_output(const char *path)
 	return 0;
 }
 
-static void summary(const struct scprof_obs *o, enum scprof_backend b, int64_t ms,
-		    const char *out)
+static void summary(const struct scprof_obs *o, enum scprof_backend b, int64_t ms, const char *out)
 {
 	size_t n;
 	_cleanup_free_ struct scprof_obs_call *calls = scprof_obs_calls(o, &n);
@@ -122,7 +121,6 @@ static int parse_choice(const char *opt, const char *arg, const char *const *nam
 	return -1;
 }
 
-
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -145,10 +143,9 @@ static int start(const struct scprof_record_target *t, enum scprof_backend backe
 		 struct scprof_recorder **r)
 {
 	_cleanup_error_ struct scprof_error *err = NULL;
-	int exec_errno = 0, ret = scprof_recorder_start(backend == SCPROF_BACKEND_AUTO ?
-								 SCPROF_BACKEND_EBPF :
-								 backend,
-							 t, r, &exec_errno, &err);
+	int exec_errno = 0, ret = scprof_recorder_start(
+				    backend == SCPROF_BACKEND_AUTO ? SCPROF_BACKEND_EBPF : backend,
+				    t, r, &exec_errno, &err);
 
 	if (backend == SCPROF_BACKEND_AUTO && (ret == -EPERM || ret == -ENOSYS || ret == -EACCES)) {
 		if (!quiet) {
@@ -187,7 +184,8 @@ static int record(const struct scprof_record_target *t, enum scprof_backend back
 			fprintf(stderr, "scprof: recording process %d", (int)t->pid);
 		else
 			fprintf(stderr, "scprof: recording cgroup '%s'", t->cgroup);
-		fprintf(stderr, " (%s); Ctrl-C to stop\n", backend_name(scprof_recorder_backend(r)));
+		fprintf(stderr, " (%s); Ctrl-C to stop\n",
+			backend_name(scprof_recorder_backend(r)));
 	}
 	for (;;) {
 		int left = deadline < 0 ? -1 : (int)(deadline - now_ms());
@@ -240,8 +238,9 @@ static int record(const struct scprof_record_target *t, enum scprof_backend back
 		summary(o, used, now_ms() - t0, out);
 	if (!t->argv || status == -1)
 		return EXIT_OK;
-	return WIFEXITED(status) ? WEXITSTATUS(status) :
-	       WIFSIGNALED(status) ? 128 + WTERMSIG(status) : EXIT_OK;
+	return WIFEXITED(status)   ? WEXITSTATUS(status) :
+	       WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+				     EXIT_OK;
 }
 
 int cmd_record(int argc, char **argv)
@@ -286,8 +285,8 @@ int cmd_record(int argc, char **argv)
 			if ((i = parse_choice("format", optarg, formats, 3)) < 0)
 				return EXIT_USAGE;
 			format = i == 0 ? SCPROF_FORMAT_OCI_JSON :
-			i == 1	       ? SCPROF_FORMAT_SPO_YAML :
-					 SCPROF_FORMAT_SPO_JSON;
+				 i == 1 ? SCPROF_FORMAT_SPO_YAML :
+					  SCPROF_FORMAT_SPO_JSON;
 			break;
 		case 'N':
 			g.name = optarg;
@@ -304,7 +303,7 @@ int cmd_record(int argc, char **argv)
 			if ((i = parse_choice("default action", optarg, actions, 3)) < 0)
 				return EXIT_USAGE;
 			g.default_action = i == 0 ? SCPROF_ACT_ERRNO :
-			i == 1			  ? SCPROF_ACT_KILL_PROCESS :
+					   i == 1 ? SCPROF_ACT_KILL_PROCESS :
 						    SCPROF_ACT_LOG;
 			break;
 		case 'm':
@@ -317,8 +316,8 @@ int cmd_record(int argc, char **argv)
 			break;
 		case 'r':
 			if (!scprof_runtime_syscalls(optarg, NULL))
-				return cli_usage_error("record", "unknown runtime '%s' (known: runc)",
-						       optarg);
+				return cli_usage_error(
+					"record", "unknown runtime '%s' (known: runc)", optarg);
 			g.for_runtime = optarg;
 			break;
 		case 'p':
@@ -350,9 +349,11 @@ int cmd_record(int argc, char **argv)
 	if (optind < argc)
 		t.argv = argv + optind;
 	if (!!t.argv + !!t.pid + !!t.cgroup != 1)
-		return cli_usage_error("record", t.argv || t.pid || t.cgroup ?
-							 "give only one of CMD, --pid and --cgroup" :
-							 "nothing to record: give CMD after '--', --pid or --cgroup");
+		return cli_usage_error(
+			"record",
+			t.argv || t.pid || t.cgroup ?
+				"give only one of CMD, --pid and --cgroup" :
+				"nothing to record: give CMD after '--', --pid or --cgroup");
 	g.kind = format == SCPROF_FORMAT_OCI_JSON ? SCPROF_KIND_OCI : SCPROF_KIND_SPO;
 
 	/* everything that can be refused is refused before the workload runs */

@@ -70,7 +70,7 @@ static void slot_arches(const struct scprof_arch *slot[RECORD_SLOTS])
 static void configure_args(struct ebpf *e, struct record_bpf *skel)
 {
 	struct record_bpf__rodata *ro = skel->rodata;
-	static const char *const names[] = { "clone",	"socket", "ioctl", "prctl",
+	static const char *const names[] = { "clone",	    "socket", "ioctl", "prctl",
 					     "personality", "mmap",   "mmap2", "mprotect" };
 
 	ro->capture_args = true;
@@ -207,8 +207,8 @@ static int load(struct ebpf *e, bool args, struct scprof_error **err)
 	libbpf_set_print(NULL);
 	if (build_kernel()) {
 		btf_fd = memfd_create("scprof-btf", MFD_CLOEXEC);
-		if (btf_fd >= 0 &&
-		    write(btf_fd, record_min_btf, sizeof(record_min_btf)) == sizeof(record_min_btf)) {
+		if (btf_fd >= 0 && write(btf_fd, record_min_btf, sizeof(record_min_btf)) ==
+					   sizeof(record_min_btf)) {
 			snprintf(path, sizeof(path), "/proc/self/fd/%d", btf_fd);
 			opts.btf_custom_path = path;
 		}
@@ -325,8 +325,9 @@ static int ebpf_start(struct scprof_recorder *r, const struct scprof_record_targ
 		e->pid = t->pid;
 		ret = follow_process(e, t->pid);
 		if (ret < 0)
-			return error_set(err, ret == -ENOENT ? -ESRCH : ret, "cannot follow process %d: %s",
-					 (int)t->pid, strerror(-ret));
+			return error_set(err, ret == -ENOENT ? -ESRCH : ret,
+					 "cannot follow process %d: %s", (int)t->pid,
+					 strerror(-ret));
 		/* threads started while we listed them */
 		follow_process(e, t->pid);
 		return 0;
@@ -375,12 +376,14 @@ static int ebpf_wait(struct scprof_recorder *r, int timeout_ms, volatile int *st
 		struct pollfd pfd = { .fd = e->pidfd, .events = POLLIN };
 
 		if (e->pidfd >= 0 && !r->exited) {
-			if (poll(&pfd, 1, e->cgroup ? step : (left > 1000 ? 1000 : (int)left)) < 0 &&
+			if (poll(&pfd, 1, e->cgroup ? step : (left > 1000 ? 1000 : (int)left)) <
+				    0 &&
 			    errno != EINTR)
 				return error_set(err, -errno, "cannot wait: %s", strerror(errno));
 		} else {
 			/* followed processes that are not our children: poll the counter */
-			nanosleep(&(struct timespec){ 0, (long)(done ? step : 10) * 1000000 }, NULL);
+			nanosleep(&(struct timespec){ 0, (long)(done ? step : 10) * 1000000 },
+				  NULL);
 		}
 	}
 }

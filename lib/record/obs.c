@@ -129,9 +129,9 @@ bool scprof_obs_arg_spec(const struct scprof_arch *arch, const char *name, int *
 		const char *name;
 		int a1, a2;
 	} spec[] = {
-		{ "clone", 0, -1 },  { "socket", 0, 1 },   { "ioctl", 1, -1 },
-		{ "prctl", 0, -1 },  { "personality", 0, -1 }, { "mmap", 2, -1 },
-		{ "mmap2", 2, -1 },  { "mprotect", 2, -1 },
+		{ "clone", 0, -1 }, { "socket", 0, 1 },	      { "ioctl", 1, -1 },
+		{ "prctl", 0, -1 }, { "personality", 0, -1 }, { "mmap", 2, -1 },
+		{ "mmap2", 2, -1 }, { "mprotect", 2, -1 },
 	};
 
 	if (!name)
@@ -206,10 +206,10 @@ struct scprof_obs_argval *scprof_obs_argvals(const struct scprof_obs *o, size_t 
 	struct scprof_obs_argval *out = xcalloc(o->args.used + 1, sizeof(*out));
 
 	for (size_t i = 0; i < o->args.used; i++)
-		out[i] = (struct scprof_obs_argval){ v[i].arch,	 v[i].nr,
-						     scprof_syscall_name(v[i].arch, v[i].nr),
-						     v[i].v1,	 v[i].v2,
-						     v[i].count };
+		out[i] = (struct scprof_obs_argval){
+			v[i].arch, v[i].nr, scprof_syscall_name(v[i].arch, v[i].nr),
+			v[i].v1,   v[i].v2, v[i].count
+		};
 	*n = o->args.used;
 	return out;
 }

@@ -66,33 +66,51 @@ static __always_inline __u64 syscall_arg(struct pt_regs *regs, bool compat, int 
 	if (compat) {
 		/* the i386 calling convention: ebx, ecx, edx, esi, edi, ebp */
 		switch (i) {
-		case 0: return (__u32)BPF_CORE_READ(regs, bx);
-		case 1: return (__u32)BPF_CORE_READ(regs, cx);
-		case 2: return (__u32)BPF_CORE_READ(regs, dx);
-		case 3: return (__u32)BPF_CORE_READ(regs, si);
-		case 4: return (__u32)BPF_CORE_READ(regs, di);
-		default: return (__u32)BPF_CORE_READ(regs, bp);
+		case 0:
+			return (__u32)BPF_CORE_READ(regs, bx);
+		case 1:
+			return (__u32)BPF_CORE_READ(regs, cx);
+		case 2:
+			return (__u32)BPF_CORE_READ(regs, dx);
+		case 3:
+			return (__u32)BPF_CORE_READ(regs, si);
+		case 4:
+			return (__u32)BPF_CORE_READ(regs, di);
+		default:
+			return (__u32)BPF_CORE_READ(regs, bp);
 		}
 	}
 	switch (i) {
-	case 0: return BPF_CORE_READ(regs, di);
-	case 1: return BPF_CORE_READ(regs, si);
-	case 2: return BPF_CORE_READ(regs, dx);
-	case 3: return BPF_CORE_READ(regs, r10);
-	case 4: return BPF_CORE_READ(regs, r8);
-	default: return BPF_CORE_READ(regs, r9);
+	case 0:
+		return BPF_CORE_READ(regs, di);
+	case 1:
+		return BPF_CORE_READ(regs, si);
+	case 2:
+		return BPF_CORE_READ(regs, dx);
+	case 3:
+		return BPF_CORE_READ(regs, r10);
+	case 4:
+		return BPF_CORE_READ(regs, r8);
+	default:
+		return BPF_CORE_READ(regs, r9);
 	}
 }
 #else
 static __always_inline __u64 syscall_arg(struct pt_regs *regs, bool compat, int i)
 {
 	switch (i) {
-	case 0: return PT_REGS_PARM1_CORE_SYSCALL(regs);
-	case 1: return PT_REGS_PARM2_CORE_SYSCALL(regs);
-	case 2: return PT_REGS_PARM3_CORE_SYSCALL(regs);
-	case 3: return PT_REGS_PARM4_CORE_SYSCALL(regs);
-	case 4: return PT_REGS_PARM5_CORE_SYSCALL(regs);
-	default: return PT_REGS_PARM6_CORE_SYSCALL(regs);
+	case 0:
+		return PT_REGS_PARM1_CORE_SYSCALL(regs);
+	case 1:
+		return PT_REGS_PARM2_CORE_SYSCALL(regs);
+	case 2:
+		return PT_REGS_PARM3_CORE_SYSCALL(regs);
+	case 3:
+		return PT_REGS_PARM4_CORE_SYSCALL(regs);
+	case 4:
+		return PT_REGS_PARM5_CORE_SYSCALL(regs);
+	default:
+		return PT_REGS_PARM6_CORE_SYSCALL(regs);
 	}
 }
 #endif

@@ -41,7 +41,8 @@ int scprof_recorder_start(enum scprof_backend backend, const struct scprof_recor
 	*out = NULL;
 	*exec_errno = 0;
 	if (n != 1)
-		return error_set(err, -EINVAL, "record needs exactly one of a command, a pid or a cgroup");
+		return error_set(err, -EINVAL,
+				 "record needs exactly one of a command, a pid or a cgroup");
 	if (backend != SCPROF_BACKEND_AUTO)
 		return start_with(backend, t, out, exec_errno, err);
 
@@ -70,8 +71,8 @@ enum scprof_backend scprof_recorder_backend(const struct scprof_recorder *r)
 	return r->backend;
 }
 
-int scprof_recorder_wait(struct scprof_recorder *r, int timeout_ms, volatile int *stop,
-			 int *status, struct scprof_error **err)
+int scprof_recorder_wait(struct scprof_recorder *r, int timeout_ms, volatile int *stop, int *status,
+			 struct scprof_error **err)
 {
 	int ret = r->ops->wait(r, timeout_ms, stop, err);
 

@@ -27,7 +27,8 @@ struct scprof_recorder {
 	void *priv;
 };
 
-extern const struct recorder_ops record_ebpf_ops; /* ebpf.c; its start gives -ENOSYS when built without */
+extern const struct recorder_ops
+	record_ebpf_ops; /* ebpf.c; its start gives -ENOSYS when built without */
 extern const struct recorder_ops record_ptrace_ops; /* ptrace.c */
 
 /* Milliseconds on CLOCK_MONOTONIC. */
