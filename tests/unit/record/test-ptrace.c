@@ -108,7 +108,11 @@ static void test_fork(void **state)
 	scprof_obs_free(o);
 }
 
-/* Only the second thread calls getppid, and a thread ends with exit, not exit_group. */
+/*
+ * Only the second thread calls getppid.  (Whether it gets to its exit syscall is
+ * a race: Python's join returns before the thread is gone, and exit_group may
+ * end it first.)
+ */
 static void test_threads(void **state)
 {
 	char *argv[] = { "/usr/bin/python3",
@@ -130,7 +134,6 @@ static void test_threads(void **state)
 
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	assert_int_equal(calls(o, "x86_64", "getppid"), 1);
-	assert_true(calls(o, "x86_64", "exit") >= 1);
 	assert_true(calls(o, "x86_64", "clone3") + calls(o, "x86_64", "clone") >= 1);
 	scprof_obs_free(o);
 }
