@@ -255,3 +255,14 @@ EOF
 	[ "$st" -eq 143 ]
 	names "$TMP/p.json" | grep -qx clock_nanosleep
 }
+
+@test "several runs into one profile with --merge and -o the same file" {
+	run_scprof record -q -o "$TMP/p.json" -- uname
+	run_scprof record -q --merge "$TMP/p.json" -o "$TMP/p.json" -- ls /
+	names "$TMP/p.json" > "$TMP/n"
+	grep -qx uname "$TMP/n"
+	grep -qx getdents64 "$TMP/n"
+	run_scprof validate "$TMP/p.json"
+	run_scprof run -p "$TMP/p.json" -- uname
+	run_scprof run -p "$TMP/p.json" -- ls /
+}
