@@ -209,6 +209,18 @@ static int record(const struct scprof_record_target *t, enum scprof_backend back
 
 	scprof_recorder_free(r, &status);
 	child_pid = 0;
+	/*
+	 * A command makes at least its execve; seeing nothing means the recorder did
+	 * not follow it (the eBPF one follows init-namespace pids): no profile then.
+	 */
+	if (t->argv && !scprof_obs_count(o)) {
+		cli_error(
+			"the %s recorder saw no call of '%s' (is scprof in a pid namespace?); no profile written",
+			backend_name(used), t->argv[0]);
+		return EXIT_SETUP;
+	}
+	if (!scprof_obs_count(o) && !quiet)
+		cli_warning("no calls were seen: the profile allows only what every program needs");
 
 	_cleanup_(profile_freep) struct scprof_profile *p = NULL;
 

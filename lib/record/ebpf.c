@@ -37,6 +37,7 @@
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 #define X32_SYSCALL_BIT 0x40000000
+#define PROC_PID_INIT_INO 0xeffffffcu /* include/linux/proc_ns.h: the initial pid namespace */
 
 struct ebpf {
 	struct record_bpf *skel;
@@ -45,6 +46,7 @@ struct ebpf {
 	char *cgroup; /* cgroup.procs to rescan, or NULL */
 	pid_t pid; /* the process attached to, or 0 */
 	int64_t next_scan;
+	int64_t next_prune;
 	bool started; /* a root was followed at some point */
 };
 
@@ -301,11 +303,42 @@ static int start_command(struct scprof_recorder *r, struct ebpf *e, char *const 
 	return 0;
 }
 
+/*
+ * Drop followed thread ids that no longer exist: one whose exit the program
+ * could not see (it was gone before its bit was set, or its id was reused).
+ */
+static void prune(struct ebpf *e)
+{
+	for (unsigned w = 0; w < RECORD_PID_LIMIT / 64; w++) {
+		__u64 bits = __atomic_load_n(&e->skel->bss->tracked[w], __ATOMIC_SEQ_CST);
+
+		while (bits) {
+			unsigned b = (unsigned)__builtin_ctzll(bits);
+			pid_t tid = (pid_t)(w * 64 + b);
+
+			bits &= bits - 1;
+			if (kill(tid, 0) < 0 && errno == ESRCH &&
+			    __atomic_fetch_and(&e->skel->bss->tracked[w], ~(1ull << b),
+					       __ATOMIC_SEQ_CST) &
+				    (1ull << b))
+				__atomic_fetch_sub(&e->skel->bss->live, 1, __ATOMIC_SEQ_CST);
+		}
+	}
+}
+
 static int ebpf_start(struct scprof_recorder *r, const struct scprof_record_target *t,
 		      int *exec_errno, struct scprof_error **err)
 {
 	struct ebpf *e = xcalloc(1, sizeof(*e));
+	struct stat ns;
 	int ret;
+
+	/* the program sees pids of the initial namespace; ours would name others */
+	if (stat("/proc/self/ns/pid", &ns) == 0 && ns.st_ino != PROC_PID_INIT_INO)
+		return error_set(
+			err, -ENOSYS,
+			"the eBPF recorder follows processes by their pid in the initial pid "
+			"namespace, and scprof runs in another one");
 
 	e->pidfd = -1;
 	r->priv = e;
@@ -364,6 +397,13 @@ static int ebpf_wait(struct scprof_recorder *r, int timeout_ms, volatile int *st
 			}
 		}
 		bool done = __atomic_load_n(&e->skel->bss->live, __ATOMIC_SEQ_CST) <= 0;
+
+		/* the command is gone but not everything it started: check they still exist */
+		if (!done && r->exited && now >= e->next_prune) {
+			prune(e);
+			e->next_prune = now + 500;
+			done = __atomic_load_n(&e->skel->bss->live, __ATOMIC_SEQ_CST) <= 0;
+		}
 
 		if (done && (r->child <= 0 || r->exited) && !e->cgroup)
 			return 1;

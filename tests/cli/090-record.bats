@@ -266,3 +266,15 @@ EOF
 	run_scprof run -p "$TMP/p.json" -- uname
 	run_scprof run -p "$TMP/p.json" -- ls /
 }
+
+@test "in a pid namespace the eBPF recorder refuses and auto records with ptrace" {
+	command -v unshare >/dev/null || skip "unshare missing (util-linux)"
+	run unshare --pid --fork --mount-proc "$SCPROF" record --backend ebpf -o "$TMP/e.json" -- true
+	[ "$status" -eq 125 ] || { echo "$output"; false; }
+	assert_output_contains "initial pid namespace"
+	[ ! -e "$TMP/e.json" ]
+	run unshare --pid --fork --mount-proc "$SCPROF" record -o "$TMP/p.json" -- ls /
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	assert_output_contains "recording with ptrace instead"
+	names "$TMP/p.json" | grep -qx getdents64
+}
