@@ -329,7 +329,7 @@ static void prune(struct ebpf *e)
 static int ebpf_start(struct scprof_recorder *r, const struct scprof_record_target *t,
 		      int *exec_errno, struct scprof_error **err)
 {
-	struct ebpf *e = xcalloc(1, sizeof(*e));
+	struct ebpf *e;
 	struct stat ns;
 	int ret;
 
@@ -339,7 +339,7 @@ static int ebpf_start(struct scprof_recorder *r, const struct scprof_record_targ
 			err, -ENOSYS,
 			"the eBPF recorder follows processes by their pid in the initial pid "
 			"namespace, and scprof runs in another one");
-
+	e = xcalloc(1, sizeof(*e));
 	e->pidfd = -1;
 	r->priv = e;
 	if (t->cgroup) {
