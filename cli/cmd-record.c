@@ -121,14 +121,6 @@ static int parse_choice(const char *opt, const char *arg, const char *const *nam
 	return -1;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void profile_freep(struct scprof_profile **p)
 {
 	scprof_profile_free(*p);
@@ -143,22 +135,14 @@ static int start(const struct scprof_record_target *t, enum scprof_backend backe
 		 struct scprof_recorder **r)
 {
 	_cleanup_error_ struct scprof_error *err = NULL;
-	int exec_errno = 0, ret = scprof_recorder_start(
-				    backend == SCPROF_BACKEND_AUTO ? SCPROF_BACKEND_EBPF : backend,
-				    t, r, &exec_errno, &err);
+	int exec_errno = 0, ret = scprof_recorder_start(backend, t, r, &exec_errno, &err);
 
-	if (backend == SCPROF_BACKEND_AUTO && (ret == -EPERM || ret == -ENOSYS || ret == -EACCES)) {
-		if (!quiet) {
-			_cleanup_free_ char *m = scprof_error_format(err);
-
-			fprintf(stderr, "scprof: %s; recording with ptrace instead\n", m);
-		}
-		scprof_error_free(err);
-		err = NULL;
-		ret = scprof_recorder_start(SCPROF_BACKEND_PTRACE, t, r, &exec_errno, &err);
-	}
-	if (ret >= 0)
+	if (ret >= 0) {
+		if (!quiet && scprof_recorder_fallback(*r))
+			fprintf(stderr, "scprof: %s; recording with ptrace instead\n",
+				scprof_recorder_fallback(*r));
 		return EXIT_OK;
+	}
 	cli_report(err);
 	if (exec_errno)
 		return exec_errno == ENOENT ? 127 : 126;

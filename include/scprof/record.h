@@ -149,6 +149,8 @@ SCPROF_PUBLIC int scprof_recorder_start(enum scprof_backend backend,
 /* The pid of the started command, or 0. */
 SCPROF_PUBLIC pid_t scprof_recorder_child(const struct scprof_recorder *r);
 SCPROF_PUBLIC enum scprof_backend scprof_recorder_backend(const struct scprof_recorder *r);
+/* When SCPROF_BACKEND_AUTO fell back to ptrace: why eBPF could not be used (borrowed); else NULL. */
+SCPROF_PUBLIC const char *scprof_recorder_fallback(const struct scprof_recorder *r);
 
 /*
  * Record until every followed process has exited, @timeout_ms passed (-1: no

@@ -72,17 +72,17 @@ static void slot_arches(const struct scprof_arch *slot[RECORD_SLOTS])
 static void configure_args(struct ebpf *e, struct record_bpf *skel)
 {
 	struct record_bpf__rodata *ro = skel->rodata;
-	static const char *const names[] = { "clone",	    "socket", "ioctl", "prctl",
-					     "personality", "mmap",   "mmap2", "mprotect" };
 
 	ro->capture_args = true;
 	for (int s = 0; s < RECORD_SLOTS; s++) {
-		if (!e->slot_arch[s])
-			continue;
-		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-			int nr = scprof_syscall_nr(e->slot_arch[s], names[i]), a1, a2;
+		size_t n = 0;
+		const struct scprof_syscall_entry *tab =
+			e->slot_arch[s] ? scprof_syscall_table(e->slot_arch[s], &n) : NULL;
 
-			if (nr < 0 || !scprof_obs_arg_spec(e->slot_arch[s], names[i], &a1, &a2))
+		for (size_t i = 0; i < n; i++) {
+			int nr = tab[i].nr, a1, a2;
+
+			if (!scprof_obs_arg_spec(e->slot_arch[s], tab[i].name, &a1, &a2))
 				continue;
 			nr &= ~X32_SYSCALL_BIT;
 			if (nr >= (int)RECORD_NR_MAX)
@@ -372,10 +372,10 @@ static int ebpf_wait(struct scprof_recorder *r, int timeout_ms, volatile int *st
 		     struct scprof_error **err)
 {
 	struct ebpf *e = r->priv;
-	int64_t deadline = timeout_ms < 0 ? INT64_MAX : record_now_ms() + timeout_ms;
+	int64_t deadline = timeout_ms < 0 ? INT64_MAX : now_ms() + timeout_ms;
 
 	for (;;) {
-		int64_t now = record_now_ms();
+		int64_t now = now_ms();
 
 		if (e->cgroup && now >= e->next_scan) {
 			/* the cgroup emptied (or was removed) after we followed its members */

@@ -615,7 +615,7 @@ static int ptrace_start(struct scprof_recorder *r, const struct scprof_record_ta
 		return attach_process(p, t->pid, err);
 	p->cgroup = xstrdup(t->cgroup);
 	p->procs = xasprintf("%s/cgroup.procs", t->cgroup);
-	p->next_scan = record_now_ms() + RESCAN_MS;
+	p->next_scan = now_ms() + RESCAN_MS;
 	return scan_cgroup(p, true, err);
 }
 
@@ -632,7 +632,7 @@ static int ptrace_wait(struct scprof_recorder *r, int timeout_ms, volatile int *
 		       struct scprof_error **err)
 {
 	struct ptrace_priv *p = r->priv;
-	int64_t deadline = timeout_ms >= 0 ? record_now_ms() + timeout_ms : INT64_MAX;
+	int64_t deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : INT64_MAX;
 	bool timed = timeout_ms >= 0 || p->procs;
 	int64_t idle_ms = IDLE_MS;
 	sigset_t chld, old;
@@ -658,7 +658,7 @@ static int ptrace_wait(struct scprof_recorder *r, int timeout_ms, volatile int *
 			idle_ms = 1;
 	}
 	for (;;) {
-		int64_t now = timed ? record_now_ms() : 0;
+		int64_t now = timed ? now_ms() : 0;
 
 		if (p->procs && (now >= p->next_scan || p->scan_now)) {
 			scan_cgroup(p, false, NULL);
@@ -745,7 +745,7 @@ static pid_t reap_next(int *st, int64_t deadline, const sigset_t *chld)
 {
 	for (;;) {
 		pid_t pid = waitpid(-1, st, __WALL | WNOHANG);
-		int64_t now = record_now_ms();
+		int64_t now = now_ms();
 
 		if (pid > 0)
 			return pid;
@@ -765,7 +765,7 @@ static pid_t reap_next(int *st, int64_t deadline, const sigset_t *chld)
  */
 static void kill_all(struct scprof_recorder *r, struct ptrace_priv *p, const sigset_t *chld)
 {
-	int64_t deadline = record_now_ms() + RELEASE_MS;
+	int64_t deadline = now_ms() + RELEASE_MS;
 	unsigned long msg;
 	pid_t pid;
 	int st;
@@ -795,7 +795,7 @@ static void kill_all(struct scprof_recorder *r, struct ptrace_priv *p, const sig
  */
 static void detach_all(struct scprof_recorder *r, struct ptrace_priv *p, const sigset_t *chld)
 {
-	int64_t deadline = record_now_ms() + RELEASE_MS;
+	int64_t deadline = now_ms() + RELEASE_MS;
 	unsigned long msg;
 	pid_t pid;
 	int st;

@@ -7,14 +7,6 @@
 
 #include "record/recorder.h"
 
-int64_t record_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int start_with(enum scprof_backend backend, const struct scprof_record_target *t,
 		      struct scprof_recorder **out, int *exec_errno, struct scprof_error **err)
 {
@@ -57,8 +49,16 @@ int scprof_recorder_start(enum scprof_backend backend, const struct scprof_recor
 			scprof_error_free(e);
 		return ret;
 	}
+	ret = start_with(SCPROF_BACKEND_PTRACE, t, out, exec_errno, err);
+	if (ret == 0)
+		(*out)->fallback = scprof_error_format(e);
 	scprof_error_free(e);
-	return start_with(SCPROF_BACKEND_PTRACE, t, out, exec_errno, err);
+	return ret;
+}
+
+const char *scprof_recorder_fallback(const struct scprof_recorder *r)
+{
+	return r->fallback;
 }
 
 pid_t scprof_recorder_child(const struct scprof_recorder *r)
@@ -115,5 +115,6 @@ void scprof_recorder_free(struct scprof_recorder *r, int *status)
 	}
 	if (status)
 		*status = r->exited ? r->status : -1;
+	free(r->fallback);
 	free(r);
 }

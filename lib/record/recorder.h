@@ -24,14 +24,12 @@ struct scprof_recorder {
 	pid_t child; /* the command we started, 0 when attaching */
 	bool exited; /* child reaped; status valid */
 	int status;
+	char *fallback; /* why auto did not use eBPF, or NULL */
 	void *priv;
 };
 
 extern const struct recorder_ops
 	record_ebpf_ops; /* ebpf.c; its start gives -ENOSYS when built without */
 extern const struct recorder_ops record_ptrace_ops; /* ptrace.c */
-
-/* Milliseconds on CLOCK_MONOTONIC. */
-int64_t record_now_ms(void);
 
 #endif

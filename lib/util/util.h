@@ -118,6 +118,9 @@ int read_file(const char *path, size_t max, char **buf, size_t *len, struct scpr
 int write_file_atomic(const char *path, const void *data, size_t len, int mode,
 		      struct scprof_error **err);
 
+/* Milliseconds on CLOCK_MONOTONIC. */
+int64_t now_ms(void);
+
 /* Levenshtein distance, for "did you mean" suggestions. */
 unsigned edit_distance(const char *a, const char *b);
 

@@ -6,9 +6,7 @@ bats_require_minimum_version 1.5.0
 
 setup() {
 	setup_tmp
-	if [ "$(id -u)" -ne 0 ]; then
-		skip "recording tests run as root (CI does); this is uid $(id -u)"
-	fi
+	require_root_to_record
 }
 
 teardown() {
@@ -22,17 +20,6 @@ teardown() {
 		rmdir "$CG" || true
 	fi
 	teardown_tmp
-}
-
-# names PROFILE: the syscall names a profile's ALLOW rules list, one per line
-names() {
-	python3 -c '
-import json, sys
-p = json.load(open(sys.argv[1]))
-for r in p.get("syscalls", []):
-    if r["action"] == "SCMP_ACT_ALLOW":
-        for n in r.get("names", []):
-            print(n)' "$1" | sort -u
 }
 
 @test "record --help and usage errors" {

@@ -99,3 +99,21 @@ wait_file() {
 	done
 	return 1
 }
+
+# require_root_to_record: skip, saying why, unless root (recording needs it; CI is root)
+require_root_to_record() {
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "recording tests run as root (CI does); this is uid $(id -u)"
+	fi
+}
+
+# names PROFILE: the syscall names a profile's ALLOW rules list, one per line
+names() {
+	python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+for r in p.get("syscalls", []):
+    if r["action"] == "SCMP_ACT_ALLOW":
+        for n in r.get("names", []):
+            print(n)' "$1" | sort -u
+}
