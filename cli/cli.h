@@ -61,6 +61,10 @@ int cli_load_profile(const char *source, struct scprof_profile **out);
 /* Handle one of CLI_CONTEXT_OPTIONS; returns 1 if handled, 0 if not ours, <0 on error (printed). */
 int cli_context_option(const char *cmd, struct scprof_context *ctx, int opt, const char *arg);
 
+/* Print the differences of scprof_semantic_diff() to stdout, one per line, per architecture. */
+struct scprof_difference;
+void cli_print_differences(const struct scprof_difference *d, size_t n);
+
 /* Print a document tree as pretty JSON to stdout. */
 void cli_print_json(const struct node *doc);
 
@@ -76,5 +80,6 @@ int cmd_disasm(int argc, char **argv);
 int cmd_emulate(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

@@ -16,11 +16,6 @@ static const char help[] =
 	"\n"
 	"Exit status: 0 same meaning, 1 different, 2 usage or input error.\n";
 
-static const char *change_mark(enum scprof_change c)
-{
-	return c == SCPROF_CHANGE_ALLOWED ? "+" : c == SCPROF_CHANGE_DENIED ? "-" : "~";
-}
-
 static const char *change_word(enum scprof_change c)
 {
 	return c == SCPROF_CHANGE_ALLOWED ? "allowed" :
@@ -103,24 +98,7 @@ int cmd_diff(int argc, char **argv)
 		node_object_add(o, "differences", list);
 		cli_print_json(o);
 	} else {
-		bool color = cli_color(1);
-		const struct scprof_arch *cur = NULL;
-		for (size_t i = 0; i < n; i++) {
-			if (d[i].arch != cur) {
-				cur = d[i].arch;
-				printf("%s:\n", cur->name);
-			}
-			const char *col = !color			       ? "" :
-					  d[i].change == SCPROF_CHANGE_ALLOWED ? "\033[32m" :
-					  d[i].change == SCPROF_CHANGE_DENIED  ? "\033[31m" :
-										 "\033[33m";
-			printf("  %s%s %s%s: %s -> %s\n", col, change_mark(d[i].change),
-			       d[i].name ?
-				       d[i].name :
-				       (d[i].nr < 0 && strstr(d[i].a, "filter") ? "(architecture)" :
-										  "(default)"),
-			       color ? "\033[0m" : "", d[i].a, d[i].b);
-		}
+		cli_print_differences(d, n);
 	}
 	scprof_differences_free(d, n);
 	scprof_semantic_free(a);

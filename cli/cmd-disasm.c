@@ -24,24 +24,6 @@ static void bpf_freep(struct scprof_bpf **p)
 	scprof_bpf_free(*p);
 }
 
-static void json_string(struct strbuf *sb, const char *s)
-{
-	strbuf_addc(sb, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			strbuf_addc(sb, '\\');
-			strbuf_addc(sb, (char)c);
-		} else if (c < 0x20) {
-			strbuf_addf(sb, "\\u%04x", c);
-		} else {
-			strbuf_addc(sb, (char)c);
-		}
-	}
-	strbuf_addc(sb, '"');
-}
-
 static void format_text(const struct scprof_bpf *prog, struct strbuf *sb)
 {
 	char text[128];
@@ -64,7 +46,7 @@ static void format_json(const struct scprof_bpf *prog, struct strbuf *sb)
 		strbuf_addf(sb,
 			    "  {\"pc\":%zu,\"code\":%u,\"jt\":%u,\"jf\":%u,\"k\":%u,\"text\":", pc,
 			    f->code, f->jt, f->jf, f->k);
-		json_string(sb, text);
+		strbuf_add_json_str(sb, text);
 		strbuf_adds(sb, pc + 1 < prog->len ? "},\n" : "}\n");
 	}
 	strbuf_adds(sb, "]\n");

@@ -28,58 +28,6 @@ static const char help[] =
 
 #define X32_SYSCALL_BIT 0x40000000
 
-/* Append @s as a JSON string; bytes that are not UTF-8 become U+FFFD. */
-static void json_str(struct strbuf *sb, const char *s)
-{
-	if (!s) {
-		strbuf_adds(sb, "null");
-		return;
-	}
-	const unsigned char *p = (const unsigned char *)s;
-	strbuf_addc(sb, '"');
-	while (*p) {
-		unsigned char c = *p;
-		if (c == '"' || c == '\\') {
-			strbuf_addc(sb, '\\');
-			strbuf_addc(sb, (char)c);
-			p++;
-		} else if (c == '\n') {
-			strbuf_adds(sb, "\\n");
-			p++;
-		} else if (c == '\t') {
-			strbuf_adds(sb, "\\t");
-			p++;
-		} else if (c < 0x20 || c == 0x7f) {
-			strbuf_addf(sb, "\\u%04x", c);
-			p++;
-		} else if (c < 0x80) {
-			strbuf_addc(sb, (char)c);
-			p++;
-		} else {
-			/* Validate one UTF-8 sequence (RFC 3629: no overlongs, no surrogates). */
-			size_t n = c >= 0xc2 && c <= 0xdf ? 2 :
-				   c >= 0xe0 && c <= 0xef ? 3 :
-				   c >= 0xf0 && c <= 0xf4 ? 4 :
-							    0;
-			bool ok = n > 0;
-			for (size_t i = 1; ok && i < n; i++)
-				ok = (p[i] & 0xc0) == 0x80;
-			if (ok && n == 3)
-				ok = !(c == 0xe0 && p[1] < 0xa0) && !(c == 0xed && p[1] > 0x9f);
-			if (ok && n == 4)
-				ok = !(c == 0xf0 && p[1] < 0x90) && !(c == 0xf4 && p[1] > 0x8f);
-			if (ok) {
-				strbuf_add(sb, p, n);
-				p += n;
-			} else {
-				strbuf_adds(sb, "\\ufffd");
-				p++;
-			}
-		}
-	}
-	strbuf_addc(sb, '"');
-}
-
 /* Print untrusted text (comm, exe) with control characters escaped. */
 static void print_safe(const char *s)
 {
@@ -144,7 +92,7 @@ static int explain_name(const char *name, const struct arch_set *sel, bool json)
 	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
 	if (json) {
 		strbuf_adds(&sb, "{\"syscall\":");
-		json_str(&sb, name);
+		strbuf_add_json_str(&sb, name);
 		strbuf_adds(&sb, ",\"numbers\":[");
 	} else {
 		printf("%-12s %10s %12s\n", "ARCH", "NR", "HEX");
@@ -158,7 +106,7 @@ static int explain_name(const char *name, const struct arch_set *sel, bool json)
 			continue;
 		if (json) {
 			strbuf_addf(&sb, "%s{\"arch\":", first ? "" : ",");
-			json_str(&sb, a->name);
+			strbuf_add_json_str(&sb, a->name);
 			if (nr >= 0)
 				strbuf_addf(&sb, ",\"nr\":%d,\"hex\":\"0x%x\"}", nr, (unsigned)nr);
 			else
@@ -196,9 +144,9 @@ static int explain_number(int nr, const struct arch_set *sel, bool json)
 		const char *name = scprof_syscall_name(a, nr);
 		if (json) {
 			strbuf_addf(&sb, "%s{\"arch\":", i ? "," : "");
-			json_str(&sb, a->name);
+			strbuf_add_json_str(&sb, a->name);
 			strbuf_adds(&sb, ",\"name\":");
-			json_str(&sb, name);
+			strbuf_add_json_str(&sb, name);
 			if (!a->has_table)
 				strbuf_adds(&sb, ",\"has_table\":false");
 			strbuf_addc(&sb, '}');
@@ -281,16 +229,16 @@ static int explain_code(const char *arg, bool json)
 	if (json) {
 		_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
 		strbuf_addf(&sb, "{\"code\":\"0x%08x\",\"value\":%u,\"action\":", code, code);
-		json_str(&sb, audit_action_name(a));
+		strbuf_add_json_str(&sb, audit_action_name(a));
 		strbuf_addf(&sb, ",\"data\":%u", code & 0xffffu);
 		if (a == AUDIT_ACTION_ERRNO) {
 			strbuf_adds(&sb, ",\"errno\":");
-			json_str(&sb, scprof_errno_name((int)(code & 0xffffu)));
+			strbuf_add_json_str(&sb, scprof_errno_name((int)(code & 0xffffu)));
 		}
 		strbuf_adds(&sb, ",\"summary\":");
-		json_str(&sb, summary);
+		strbuf_add_json_str(&sb, summary);
 		strbuf_adds(&sb, ",\"meaning\":");
-		json_str(&sb, meaning);
+		strbuf_add_json_str(&sb, meaning);
 		strbuf_addc(&sb, '}');
 		finish_json(&sb);
 		return EXIT_OK;
@@ -305,79 +253,14 @@ static int explain_code(const char *arg, bool json)
 
 /* --- --audit -------------------------------------------------------------------------- */
 
-/* @sep between date and time: 'T' for ISO 8601 in JSON, ' ' for people. */
-static bool format_time(const struct audit_record *r, char sep, char *buf, size_t n)
-{
-	struct tm tm;
-	time_t t = (time_t)r->sec;
-	if (!gmtime_r(&t, &tm))
-		return false;
-	snprintf(buf, n, "%04lld-%02d-%02d%c%02d:%02d:%02d.%03u", (long long)tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, sep, tm.tm_hour, tm.tm_min, tm.tm_sec, r->msec);
-	return true;
-}
-
 static void audit_json(const struct audit_record *r)
 {
 	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
-	char action[40], tbuf[64];
-	audit_action_format(r->code, action, sizeof(action));
 	strbuf_addc(&sb, '{');
-	if (r->have & AUDIT_HAVE_TIME) {
-		if (format_time(r, 'T', tbuf, sizeof(tbuf)))
-			strbuf_addf(&sb, "\"time\":\"%sZ\",", tbuf);
-		strbuf_addf(&sb, "\"sec\":%lld,\"msec\":%u,\"serial\":%llu,", (long long)r->sec,
-			    r->msec, (unsigned long long)r->serial);
-	}
-	static const struct {
-		const char *key;
-		unsigned bit;
-		size_t off;
-	} u32s[] = {
-		{ "auid", AUDIT_HAVE_AUID, offsetof(struct audit_record, auid) },
-		{ "uid", AUDIT_HAVE_UID, offsetof(struct audit_record, uid) },
-		{ "gid", AUDIT_HAVE_GID, offsetof(struct audit_record, gid) },
-		{ "ses", AUDIT_HAVE_SES, offsetof(struct audit_record, ses) },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(u32s); i++)
-		if (r->have & u32s[i].bit)
-			strbuf_addf(
-				&sb, "\"%s\":%u,", u32s[i].key,
-				*(const uint32_t *)(const void *)((const char *)r + u32s[i].off));
-	if (r->have & AUDIT_HAVE_SUBJ) {
-		strbuf_adds(&sb, "\"subj\":");
-		json_str(&sb, r->subj);
-		strbuf_addc(&sb, ',');
-	}
-	if (r->have & AUDIT_HAVE_PID)
-		strbuf_addf(&sb, "\"pid\":%lld,", (long long)r->pid);
-	if (r->have & AUDIT_HAVE_COMM) {
-		strbuf_adds(&sb, "\"comm\":");
-		json_str(&sb, r->comm);
-		strbuf_addc(&sb, ',');
-	}
-	if (r->have & AUDIT_HAVE_EXE) {
-		strbuf_adds(&sb, "\"exe\":");
-		json_str(&sb, r->exe);
-		strbuf_addc(&sb, ',');
-	}
-	if (r->have & AUDIT_HAVE_SIG)
-		strbuf_addf(&sb, "\"sig\":%lld,", (long long)r->sig);
-	strbuf_addf(&sb, "\"arch_token\":\"%08x\",\"arch\":", r->arch);
-	json_str(&sb, r->arch_info ? r->arch_info->name : NULL);
-	strbuf_addf(&sb, ",\"syscall\":%lld,\"syscall_name\":", (long long)r->syscall);
-	json_str(&sb, r->syscall_name);
-	if (r->have & AUDIT_HAVE_COMPAT)
-		strbuf_addf(&sb, ",\"compat\":%d", r->compat);
-	if (r->have & AUDIT_HAVE_IP)
-		strbuf_addf(&sb, ",\"ip\":\"0x%llx\"", (unsigned long long)r->ip);
-	strbuf_addf(&sb, ",\"code\":\"0x%08x\",\"action\":", r->code);
-	json_str(&sb, audit_action_name(r->action));
-	strbuf_addf(&sb, ",\"data\":%u,\"summary\":", r->data);
-	json_str(&sb, action);
+	audit_record_json(r, &sb);
 	_cleanup_free_ char *meaning = code_meaning(r->code);
 	strbuf_adds(&sb, ",\"meaning\":");
-	json_str(&sb, meaning);
+	strbuf_add_json_str(&sb, meaning);
 	strbuf_addc(&sb, '}');
 	finish_json(&sb);
 }
@@ -387,7 +270,7 @@ static void audit_text(const struct audit_record *r)
 	char action[40], tbuf[64];
 	audit_action_format(r->code, action, sizeof(action));
 	if (r->have & AUDIT_HAVE_TIME) {
-		if (format_time(r, ' ', tbuf, sizeof(tbuf)))
+		if (audit_format_time(r->sec, r->msec, ' ', tbuf))
 			printf("time:     %s UTC (audit(%lld.%03u:%llu))\n", tbuf,
 			       (long long)r->sec, r->msec, (unsigned long long)r->serial);
 		else
@@ -440,9 +323,11 @@ static void audit_text(const struct audit_record *r)
 static int explain_audit(const char *line, bool json)
 {
 	_cleanup_error_ struct scprof_error *err = NULL;
-	struct audit_record r;
-	if (audit_record_parse(line, strlen(line), &r, &err) < 0)
+	struct audit_record r = { 0 };
+	if (audit_record_parse(line, strlen(line), &r, &err) < 0) {
+		audit_record_release(&r);
 		return cli_report(err);
+	}
 	if (json)
 		audit_json(&r);
 	else

@@ -24,7 +24,9 @@ static const char help[] =
 	"                             spo-json\n"
 	"      --name NAME            the SeccompProfile's name (default: recorded)\n"
 	"      --backend B            auto (the default: ebpf where permitted, else ptrace),\n"
-	"                             ebpf or ptrace\n"
+	"                             ebpf, ptrace, or log: run CMD under a filter that logs\n"
+	"                             every call and read the kernel's records (/dev/kmsg);\n"
+	"                             sees calls another filter denies; no --args\n"
 	"      --args                 argument rules for clone (namespace flags), socket\n"
 	"                             (domain, type), ioctl (request), prctl (option),\n"
 	"                             personality, and mmap/mprotect (W^X unless the run\n"
@@ -66,7 +68,10 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 
 static const char *backend_name(enum scprof_backend b)
 {
-	return b == SCPROF_BACKEND_EBPF ? "ebpf" : b == SCPROF_BACKEND_PTRACE ? "ptrace" : "auto";
+	return b == SCPROF_BACKEND_EBPF	  ? "ebpf" :
+	       b == SCPROF_BACKEND_PTRACE ? "ptrace" :
+	       b == SCPROF_BACKEND_LOG	  ? "log" :
+					    "auto";
 }
 
 /* Refuse an output path we could not write before anything runs: no lost recording. */
@@ -190,6 +195,7 @@ static int record(const struct scprof_record_target *t, enum scprof_backend back
 
 	scprof_recorder_collect(r, o);
 	enum scprof_backend used = scprof_recorder_backend(r);
+	uint64_t lost = scprof_recorder_lost(r);
 
 	scprof_recorder_free(r, &status);
 	child_pid = 0;
@@ -203,6 +209,10 @@ static int record(const struct scprof_record_target *t, enum scprof_backend back
 			backend_name(used), t->argv[0]);
 		return EXIT_SETUP;
 	}
+	if (lost)
+		cli_warning("the kernel dropped %llu record%s of the run: the profile may miss "
+			    "calls; record again, or merge several runs",
+			    (unsigned long long)lost, lost == 1 ? "" : "s");
 	if (!scprof_obs_count(o) && !quiet)
 		cli_warning("no calls were seen: the profile allows only what every program needs");
 
@@ -259,7 +269,7 @@ int cmd_record(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const formats[] = { "oci", "spo", "spo-json" };
-	static const char *const backends[] = { "auto", "ebpf", "ptrace" };
+	static const char *const backends[] = { "auto", "ebpf", "ptrace", "log" };
 	static const char *const actions[] = { "errno", "kill", "log" };
 	static const char *const modes[] = { "enforce", "audit" };
 	struct scprof_generate_opts g = { .default_action = SCPROF_ACT_ERRNO, .counts = true };
@@ -288,7 +298,7 @@ int cmd_record(int argc, char **argv)
 			g.name = optarg;
 			break;
 		case 'b':
-			if ((i = parse_choice("backend", optarg, backends, 3)) < 0)
+			if ((i = parse_choice("backend", optarg, backends, 4)) < 0)
 				return EXIT_USAGE;
 			backend = (enum scprof_backend)i;
 			break;

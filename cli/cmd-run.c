@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include "audit/reader.h"
 #include "audit/record.h"
 #include "cli/cli.h"
 #include "scprof/compile.h"
@@ -199,46 +200,42 @@ struct seen_call {
  * processes started after it (pids are handed out in order), one line per
  * distinct call with its count.
  */
-static void report_records(int fd, pid_t pid, const char *cmd, const char *src,
+static void report_records(struct audit_reader *rd, pid_t pid, const char *cmd, const char *src,
 			   const struct scprof_profile *p, const struct scprof_semantic *s,
 			   bool kill)
 {
-	char buf[8192];
 	struct seen_call *seen = NULL;
 	size_t n_seen = 0, alloc = 0;
 	unsigned long lost = 0;
 	int waited_ms = 0;
+	struct audit_record rec = { 0 };
 	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf) - 1);
-		if (n < 0 && errno == EPIPE) {
-			lost++; /* records overwritten before we read them */
-			continue;
-		}
+		const char *text;
+		size_t len;
+		uint64_t nl;
+		int n = audit_reader_next(rd, &text, &len, NULL);
 		/*
 		 * Without auditd the kernel's kauditd thread prints the record, which
 		 * can come after the process is gone: wait a little for the kill's.
 		 */
-		if (n < 0 && errno == EAGAIN && kill && !n_seen &&
-		    waited_ms < KILL_RECORD_WAIT_MS) {
-			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		if (!n && kill && !n_seen && waited_ms < KILL_RECORD_WAIT_MS) {
+			struct pollfd pfd = { .fd = audit_reader_fd(rd), .events = POLLIN };
 			poll(&pfd, 1, 10);
 			waited_ms += 10;
 			continue;
 		}
 		if (n <= 0)
 			break;
-		buf[n] = '\0';
-		if (strstr(buf, "callbacks suppressed"))
+		enum audit_line_kind kind = audit_line_kind(text, len, &nl);
+		if (kind == AUDIT_LINE_SUPPRESSED || kind == AUDIT_LINE_LOST)
 			lost++;
-		struct audit_record rec;
-		if (audit_record_parse(buf, (size_t)n, &rec, NULL) < 0)
+		if (kind != AUDIT_LINE_SECCOMP || audit_record_parse(text, len, &rec, NULL) < 0)
 			continue;
 		bool mine = (rec.have & AUDIT_HAVE_PID) && (kill ? rec.pid == pid : rec.pid >= pid);
 		bool fatal = rec.action == AUDIT_ACTION_KILL_PROCESS ||
 			     rec.action == AUDIT_ACTION_KILL_THREAD ||
 			     rec.action == AUDIT_ACTION_TRAP;
 		if (!mine || (kill && !fatal)) {
-			audit_record_release(&rec);
 			continue;
 		}
 		size_t i;
@@ -248,7 +245,6 @@ static void report_records(int fd, pid_t pid, const char *cmd, const char *src,
 				break;
 		if (i < n_seen) {
 			seen[i].count++;
-			audit_record_release(&rec);
 			continue;
 		}
 		/* the kernel logs the action without its data (kernel/seccomp.c seccomp_log) */
@@ -261,10 +257,10 @@ static void report_records(int fd, pid_t pid, const char *cmd, const char *src,
 		GROW(seen, alloc, n_seen + 1);
 		seen[n_seen++] = (struct seen_call){ rec.arch, rec.code, rec.syscall, 1,
 						     strbuf_detach(&line) };
-		audit_record_release(&rec);
 		if (kill)
 			break;
 	}
+	audit_record_release(&rec);
 	for (size_t i = 0; i < n_seen; i++) {
 		if (kill)
 			cli_error("'%s' (pid %d) was killed by seccomp: %s", cmd, (int)pid,
@@ -279,7 +275,7 @@ static void report_records(int fd, pid_t pid, const char *cmd, const char *src,
 		cli_error(
 			"'%s' (pid %d) was killed by SIGSYS, by seccomp; the kernel log has no record of it",
 			cmd, (int)pid);
-	if (lost && !(kill && n_seen))
+	if ((lost || audit_reader_lost(rd)) && !(kill && n_seen))
 		cli_warning(
 			"the kernel dropped or rate-limited some records; the list may be incomplete");
 }
@@ -312,7 +308,8 @@ int cmd_run(int argc, char **argv)
 	bool audit = false, log = false, best_effort = false, caps_for_profile = false;
 	uint64_t add = 0, drop = 0;
 	bool cap_opts = false;
-	int c, r, kmsg = -1;
+	int c, r;
+	struct audit_reader *kmsg = NULL;
 
 	scprof_context_init(&ctx);
 	scprof_compile_opts_init(&copts);
@@ -438,9 +435,12 @@ int cmd_run(int argc, char **argv)
 	sb.prog = strcmp(src, "unconfined") ? prog : NULL;
 
 	/* the kernel's own record names what seccomp stopped; read only what comes after now */
-	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (kmsg >= 0)
-		lseek(kmsg, 0, SEEK_END);
+	if (audit_reader_open_kmsg(NULL, false, &kmsg, NULL) < 0)
+		kmsg = NULL;
+	/* with --log and --audit every record counts: no printk rate limit for the run */
+	struct audit_tune tune = { 0 };
+	if (kmsg && (log || audit))
+		audit_tune_lift(&tune, true, false);
 
 	struct sigaction sa = { .sa_handler = forward }, old[4];
 	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
@@ -461,21 +461,21 @@ int cmd_run(int argc, char **argv)
 		status = WEXITSTATUS(ws);
 	} else {
 		status = 128 + WTERMSIG(ws);
-		if (WTERMSIG(ws) == SIGSYS && kmsg >= 0)
+		if (WTERMSIG(ws) == SIGSYS && kmsg)
 			report_records(kmsg, child_pid, cmd[0], src, p, s, true);
 		else if (WTERMSIG(ws) == SIGSYS)
 			cli_error(
 				"'%s' was killed by SIGSYS, by seccomp (no access to /dev/kmsg to say which call)",
 				cmd[0]);
 	}
-	if ((log || audit) && kmsg >= 0)
+	if ((log || audit) && kmsg)
 		report_records(kmsg, child_pid, cmd[0], src, p, s, false);
 restore:
+	audit_tune_restore(&tune);
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &old[i], NULL);
 out:
-	if (kmsg >= 0)
-		close(kmsg);
+	audit_reader_free(kmsg);
 	scprof_bpf_free(prog);
 	scprof_semantic_free(s);
 	scprof_profile_free(p);

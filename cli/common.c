@@ -59,6 +59,32 @@ int cli_context_option(const char *cmd, struct scprof_context *ctx, int opt, con
 	return 0;
 }
 
+static const char *change_mark(enum scprof_change c)
+{
+	return c == SCPROF_CHANGE_ALLOWED ? "+" : c == SCPROF_CHANGE_DENIED ? "-" : "~";
+}
+
+void cli_print_differences(const struct scprof_difference *d, size_t n)
+{
+	bool color = cli_color(1);
+	const struct scprof_arch *cur = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].arch != cur) {
+			cur = d[i].arch;
+			printf("%s:\n", cur->name);
+		}
+		const char *col = !color			       ? "" :
+				  d[i].change == SCPROF_CHANGE_ALLOWED ? "\033[32m" :
+				  d[i].change == SCPROF_CHANGE_DENIED  ? "\033[31m" :
+									 "\033[33m";
+		printf("  %s%s %s%s: %s -> %s\n", col, change_mark(d[i].change),
+		       d[i].name ? d[i].name :
+				   (d[i].nr < 0 && strstr(d[i].a, "filter") ? "(architecture)" :
+									      "(default)"),
+		       color ? "\033[0m" : "", d[i].a, d[i].b);
+	}
+}
+
 void cli_print_json(const struct node *doc)
 {
 	struct strbuf sb = STRBUF_INIT;

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "emulate", cmd_emulate, "run a syscall through a profile or BPF program" },
 	{ "record", cmd_record, "record what a workload calls and write its profile" },
 	{ "run", cmd_run, "run a command under a profile and a security context" },
+	{ "audit", cmd_audit, "read the kernel's seccomp decisions from logs, and live" },
 };
 
 static void usage(FILE *f)

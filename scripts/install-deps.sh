@@ -3,9 +3,9 @@
 # Install, with apt-get, the Debian packages scprof needs to build and test that are missing.
 set -eu
 
-pkgs="gcc make pkg-config meson ninja-build libseccomp-dev libyaml-dev libcmocka-dev
+pkgs="gcc make pkg-config meson ninja-build libseccomp-dev libyaml-dev zlib1g-dev libcmocka-dev
 bats clang clang-format libclang-rt-14-dev gcc-multilib python3 strace seccomp runc busybox-static
-libbpf-dev bpftool
+libbpf-dev bpftool auditd
 sqlite3 git perl xz-utils gzip tar procps util-linux time bc"
 
 missing=""

@@ -83,6 +83,12 @@ struct scprof_generate_opts {
 	bool counts; /* the counts annotation */
 	enum scprof_kind kind; /* OCI or SPO */
 	const char *name; /* SeccompProfile name, for SPO */
+	/*
+	 * Exactly the observed calls and architectures: none of the names every
+	 * profile needs (restart_syscall, rt_sigreturn, exit...), no native
+	 * architecture unless observed.  For patches (scprof audit).
+	 */
+	bool exact;
 };
 
 /*
@@ -119,6 +125,7 @@ enum scprof_backend {
 	SCPROF_BACKEND_AUTO,
 	SCPROF_BACKEND_EBPF,
 	SCPROF_BACKEND_PTRACE,
+	SCPROF_BACKEND_LOG, /* the kernel's own records of a LOG filter (a command only) */
 };
 
 struct scprof_record_target {
@@ -149,6 +156,8 @@ SCPROF_PUBLIC int scprof_recorder_start(enum scprof_backend backend,
 /* The pid of the started command, or 0. */
 SCPROF_PUBLIC pid_t scprof_recorder_child(const struct scprof_recorder *r);
 SCPROF_PUBLIC enum scprof_backend scprof_recorder_backend(const struct scprof_recorder *r);
+/* Records the recorder knows it missed (the log recorder: rate limit, overwritten); else 0. */
+SCPROF_PUBLIC uint64_t scprof_recorder_lost(const struct scprof_recorder *r);
 /* When SCPROF_BACKEND_AUTO fell back to ptrace: why eBPF could not be used (borrowed); else NULL. */
 SCPROF_PUBLIC const char *scprof_recorder_fallback(const struct scprof_recorder *r);
 

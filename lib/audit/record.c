@@ -34,8 +34,6 @@
 #include "audit/record.h"
 #include "util/util.h"
 
-#define AUDIT_TYPE_SECCOMP "1326"
-
 struct span {
 	const char *p;
 	size_t n;
@@ -51,7 +49,7 @@ static const char *shown(struct span s, char buf[static 33])
 	return buf;
 }
 
-static bool is_ws(char c)
+static inline bool is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\x1d';
 }
@@ -62,26 +60,28 @@ static bool span_eq(struct span s, const char *lit)
 	return s.n == n && !memcmp(s.p, lit, n);
 }
 
-/* Find @lit in [p, end) where it starts a token: at @start or after WS, ':', ';' or ']'. */
-static const char *find_token(const char *start, const char *p, const char *end, const char *lit)
-{
-	size_t n = strlen(lit);
-	for (; (size_t)(end - p) >= n; p++) {
-		if (memcmp(p, lit, n))
-			continue;
-		if (p == start || is_ws(p[-1]) || p[-1] == ':' || p[-1] == ';' || p[-1] == ']')
-			return p;
-	}
-	return NULL;
-}
-
 static bool starts_with(const char *p, const char *end, const char *lit)
 {
 	size_t n = strlen(lit);
 	return (size_t)(end - p) >= n && !memcmp(p, lit, n);
 }
 
-static int hexval(char c)
+/* Find @lit in [p, end) where it starts a token: at @start or after WS, ':', ';' or ']'. */
+static const char *find_token(const char *start, const char *p, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+	while (p < end) {
+		const char *q = memmem(p, (size_t)(end - p), lit, n);
+		if (!q)
+			return NULL;
+		if (q == start || is_ws(q[-1]) || q[-1] == ':' || q[-1] == ';' || q[-1] == ']')
+			return q;
+		p = q + 1;
+	}
+	return NULL;
+}
+
+static inline int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -144,22 +144,108 @@ static bool parse_hex(struct span s, uint64_t max, uint64_t *out)
 	return true;
 }
 
-/*
- * audit_log_untrustedstring(): quoted when printable, else hex-encoded without
- * quotes.  Bare values that are not hex ("(null)", "?") are kept as they are.
- */
-static char *decode_string(struct span s, bool quoted)
+/* The decimal number that ends right before @p (after optional spaces); 0 when none. */
+static uint64_t number_before(const char *start, const char *p)
 {
-	if (quoted || s.n % 2 || !s.n)
-		return xstrndup(s.p, s.n);
-	for (size_t i = 0; i < s.n; i++)
-		if (hexval(s.p[i]) < 0)
-			return xstrndup(s.p, s.n);
-	char *r = xmalloc(s.n / 2 + 1);
-	for (size_t i = 0; i < s.n / 2; i++)
-		r[i] = (char)(hexval(s.p[2 * i]) << 4 | hexval(s.p[2 * i + 1]));
-	r[s.n / 2] = '\0';
-	return r;
+	while (p > start && p[-1] == ' ')
+		p--;
+	const char *e = p;
+	while (p > start && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	uint64_t v = 0;
+	if (!parse_dec((struct span){ p, (size_t)(e - p) }, UINT64_MAX, &v))
+		return 0;
+	return v;
+}
+
+/* --- the fast path: the fields in the order Linux 4.14 and later write them ---------- */
+
+static inline bool at_ws_or_end(const char *p, const char *end)
+{
+	return p == end || is_ws(*p);
+}
+
+/* " key=" at *pp (one space, as the kernel writes); advances past it. */
+static inline __attribute__((always_inline)) bool expect(const char **pp, const char *end,
+							 const char *lit, size_t n)
+{
+	if ((size_t)(end - *pp) < n)
+		return false;
+	/* byte by byte: with a literal, the compiler unrolls it (memcmp would be a call) */
+	for (size_t i = 0; i < n; i++)
+		if ((*pp)[i] != lit[i])
+			return false;
+	*pp += n;
+	return true;
+}
+
+#define EXPECT(pp, end, lit) expect((pp), (end), (lit), sizeof(lit) - 1)
+
+/* The type word at @p ("SECCOMP", "1326", "ANOM_ABEND", "1701", or another). */
+static enum audit_line_kind kind_of_type(const char *p, const char *end)
+{
+	const char *w = p;
+	while (p < end && !is_ws(*p))
+		p++;
+	const char *q = w;
+	switch (p - w) {
+	case 4:
+		return expect(&q, p, "1326", 4) ? AUDIT_LINE_SECCOMP :
+		       expect(&q, p, "1701", 4) ? AUDIT_LINE_ABEND :
+						  AUDIT_LINE_OTHER;
+	case 7:
+		return expect(&q, p, "SECCOMP", 7) ? AUDIT_LINE_SECCOMP : AUDIT_LINE_OTHER;
+	case 10:
+		return expect(&q, p, "ANOM_ABEND", 10) ? AUDIT_LINE_ABEND : AUDIT_LINE_OTHER;
+	default:
+		return AUDIT_LINE_OTHER;
+	}
+}
+
+enum audit_line_kind audit_line_kind(const char *line, size_t len, uint64_t *n)
+{
+	const char *end = line + len, *p = line;
+	*n = 0;
+	/* auditd's audit.log: "[node=NAME ]type=WORD msg=audit(...)" */
+	if (starts_with(p, end, "node=")) {
+		while (p < end && *p != ' ')
+			p++;
+		while (p < end && *p == ' ')
+			p++;
+	}
+	if (starts_with(p, end, "type="))
+		return kind_of_type(p + 5, end);
+	/* Kernel log lines, with whatever prefix syslog, dmesg or /dev/kmsg put there. */
+	const char *q = find_token(line, line, end, "type=");
+	if (q)
+		return kind_of_type(q + 5, end);
+	q = find_token(line, line, end, "audit[");
+	if (q) {
+		const char *r = memchr(q, ']', (size_t)(end - q));
+		if (r && starts_with(r, end, "]: SECCOMP") && (r + 10 == end || is_ws(r[10])))
+			return AUDIT_LINE_SECCOMP;
+		if (r && starts_with(r, end, "]: ANOM_ABEND") && (r + 13 == end || is_ws(r[13])))
+			return AUDIT_LINE_ABEND;
+	}
+	/* Loss: printk's rate limit, and the audit subsystem's own messages. */
+	q = memmem(line, len, " callbacks suppressed", 21);
+	if (q) {
+		*n = number_before(line, q + 1);
+		return AUDIT_LINE_SUPPRESSED;
+	}
+	q = find_token(line, line, end, "audit_lost=");
+	if (q) {
+		struct span v = { q + 11, 0 };
+		while (v.p + v.n < end && v.p[v.n] >= '0' && v.p[v.n] <= '9')
+			v.n++;
+		if (!parse_dec(v, UINT64_MAX, n))
+			*n = 0;
+		return AUDIT_LINE_LOST;
+	}
+	if (memmem(line, len, "audit: backlog limit exceeded", 29) ||
+	    memmem(line, len, "audit: rate limit exceeded", 26))
+		return AUDIT_LINE_LOST;
+	return AUDIT_LINE_OTHER;
 }
 
 /* "SEC.MSEC:SERIAL)" after "audit("; advances *pp past the ')'. */
@@ -190,29 +276,53 @@ static int parse_stamp(const char **pp, const char *end, struct audit_record *r,
 	return 0;
 }
 
-/* Move past the header to the first field; fills the time stamp when there is one. */
+/* Move past the header to the first field; fills the type and the time stamp. */
 static int parse_header(const char *line, const char *end, const char **fields,
 			struct audit_record *r, struct scprof_error **err)
 {
-	const char *p = find_token(line, line, end, "type=");
+	const char *p = line;
+	if (starts_with(p, end, "node=")) {
+		while (p < end && *p != ' ')
+			p++;
+		while (p < end && *p == ' ')
+			p++;
+	}
+	if (!starts_with(p, end, "type="))
+		p = find_token(line, line, end, "type=");
 	if (!p) {
 		const char *j = find_token(line, line, end, "audit[");
-		const char *s = j ? find_token(line, j, end, "SECCOMP") : NULL;
-		if (!s || s - j < 9 || !starts_with(s - 3, end, "]: ") ||
-		    (s + 7 < end && !is_ws(s[7])))
-			return error_set(err, -EINVAL, "no audit record in line");
-		*fields = s + 7;
-		return 0;
+		const char *b = j ? memchr(j, ']', (size_t)(end - j)) : NULL;
+		if (b && starts_with(b, end, "]: SECCOMP") && (b + 10 == end || is_ws(b[10]))) {
+			r->type = AUDIT_TYPE_SECCOMP;
+			*fields = b + 10;
+			return 0;
+		}
+		if (b && starts_with(b, end, "]: ANOM_ABEND") && (b + 13 == end || is_ws(b[13]))) {
+			r->type = AUDIT_TYPE_ANOM_ABEND;
+			*fields = b + 13;
+			return 0;
+		}
+		return error_set(err, -EINVAL, "no audit record in line");
 	}
 	p += 5;
 	struct span type = { p, 0 };
 	char buf[33];
-	while (p < end && !is_ws(*p))
-		p++;
-	type.n = (size_t)(p - type.p);
-	if (!span_eq(type, AUDIT_TYPE_SECCOMP) && !span_eq(type, "SECCOMP"))
+	switch (kind_of_type(p, end)) {
+	case AUDIT_LINE_SECCOMP:
+		r->type = AUDIT_TYPE_SECCOMP;
+		break;
+	case AUDIT_LINE_ABEND:
+		r->type = AUDIT_TYPE_ANOM_ABEND;
+		break;
+	default:
+		while (p < end && !is_ws(*p))
+			p++;
+		type.n = (size_t)(p - type.p);
 		return error_set(err, -EINVAL, "not a seccomp audit record (type=%s)",
 				 shown(type, buf));
+	}
+	while (p < end && !is_ws(*p))
+		p++;
 	while (p < end && is_ws(*p))
 		p++;
 	if (starts_with(p, end, "msg="))
@@ -267,7 +377,7 @@ static int next_field(const char **pp, const char *end, struct span *key, struct
 	while (p < end && !is_ws(*p))
 		p++;
 	/* Words without '=' after subj belong to it: an AppArmor "label (enforce)". */
-	while (span_eq(*key, "subj")) {
+	while (key->n == 4 && !memcmp(key->p, "subj", 4)) {
 		const char *q = p;
 		while (q < end && is_ws(*q))
 			q++;
@@ -286,69 +396,245 @@ static int next_field(const char **pp, const char *end, struct span *key, struct
 /* Bits for the required fields, kept apart from AUDIT_HAVE_*. */
 enum { SEEN_ARCH = 1, SEEN_SYSCALL = 2, SEEN_CODE = 4 };
 
-struct num_field {
-	const char *key;
-	unsigned have; /* AUDIT_HAVE_* */
-	unsigned seen; /* SEEN_* */
-	enum { U32_DEC, I64_DEC, U32_HEX, U64_HEX } kind;
-	size_t offset;
-};
+enum num_kind { U32_DEC, I64_DEC, U32_HEX, U64_HEX };
 
-static const struct num_field num_fields[] = {
-	{ "auid", AUDIT_HAVE_AUID, 0, U32_DEC, offsetof(struct audit_record, auid) },
-	{ "uid", AUDIT_HAVE_UID, 0, U32_DEC, offsetof(struct audit_record, uid) },
-	{ "gid", AUDIT_HAVE_GID, 0, U32_DEC, offsetof(struct audit_record, gid) },
-	{ "ses", AUDIT_HAVE_SES, 0, U32_DEC, offsetof(struct audit_record, ses) },
-	{ "pid", AUDIT_HAVE_PID, 0, I64_DEC, offsetof(struct audit_record, pid) },
-	{ "sig", AUDIT_HAVE_SIG, 0, I64_DEC, offsetof(struct audit_record, sig) },
-	{ "arch", 0, SEEN_ARCH, U32_HEX, offsetof(struct audit_record, arch) },
-	{ "syscall", 0, SEEN_SYSCALL, I64_DEC, offsetof(struct audit_record, syscall) },
-	{ "ip", AUDIT_HAVE_IP, 0, U64_HEX, offsetof(struct audit_record, ip) },
-	{ "code", 0, SEEN_CODE, U32_HEX, offsetof(struct audit_record, code) },
-};
-
-static int set_number(struct audit_record *r, const struct num_field *f, struct span val,
-		      struct scprof_error **err)
+static int set_number(struct audit_record *r, struct span key, enum num_kind kind, void *dst,
+		      unsigned have, struct span val, struct scprof_error **err)
 {
-	char *dst = (char *)r + f->offset;
-	char buf[33];
+	char buf[33], kbuf[33];
 	uint64_t u;
 	int64_t i;
 	bool ok;
-	switch (f->kind) {
+	switch (kind) {
 	case U32_DEC:
 		ok = parse_dec(val, UINT32_MAX, &u);
 		if (ok)
-			*(uint32_t *)(void *)dst = (uint32_t)u;
+			*(uint32_t *)dst = (uint32_t)u;
 		break;
 	case I64_DEC:
 		ok = parse_signed(val, &i);
 		if (ok)
-			*(int64_t *)(void *)dst = i;
+			*(int64_t *)dst = i;
 		break;
 	case U32_HEX:
 		ok = parse_hex(val, UINT32_MAX, &u);
 		if (ok)
-			*(uint32_t *)(void *)dst = (uint32_t)u;
+			*(uint32_t *)dst = (uint32_t)u;
 		break;
 	case U64_HEX:
 	default:
 		ok = parse_hex(val, UINT64_MAX, &u);
 		if (ok)
-			*(uint64_t *)(void *)dst = u;
+			*(uint64_t *)dst = u;
 		break;
 	}
 	if (!ok)
 		return error_set(err, -EINVAL, "invalid value '%s' of '%s' in audit record",
-				 shown(val, buf), f->key);
-	r->have |= f->have;
+				 shown(val, buf), shown(key, kbuf));
+	r->have |= have;
 	return 0;
 }
 
-static void set_string(char **dst, struct span val, bool quoted)
+/*
+ * Append the decoded value to r->strs and return its offset.
+ * audit_log_untrustedstring(): quoted when printable, else hex-encoded without
+ * quotes.  Bare values that are not hex ("(null)", "?") are kept as they are.
+ */
+static size_t add_string(struct audit_record *r, struct span s, bool quoted)
 {
-	free(*dst);
-	*dst = decode_string(val, quoted);
+	bool hex = !quoted && s.n && !(s.n % 2);
+	for (size_t i = 0; hex && i < s.n; i++)
+		hex = hexval(s.p[i]) >= 0;
+	size_t need = (hex ? s.n / 2 : s.n) + 1;
+	if (r->strs_len + need > r->strs_cap) {
+		r->strs_cap = (r->strs_len + need) * 2;
+		r->strs = xrealloc(r->strs, r->strs_cap);
+	}
+	size_t off = r->strs_len;
+	char *d = r->strs + off;
+	if (hex) {
+		for (size_t i = 0; i < s.n / 2; i++)
+			d[i] = (char)(hexval(s.p[2 * i]) << 4 | hexval(s.p[2 * i + 1]));
+	} else {
+		memcpy(d, s.p, s.n);
+	}
+	d[need - 1] = '\0';
+	r->strs_len += need;
+	return off;
+}
+
+#define NO_STRING SIZE_MAX
+
+static inline bool fast_dec(const char **pp, const char *end, uint64_t max, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	if (p == end || *p < '0' || *p > '9')
+		return false;
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	if (!at_ws_or_end(p, end))
+		return false;
+	*out = v;
+	*pp = p;
+	return true;
+}
+
+static inline bool fast_u32(const char **pp, const char *end, uint32_t *out)
+{
+	uint64_t v;
+	if (!fast_dec(pp, end, UINT32_MAX, &v))
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static inline bool fast_i64(const char **pp, const char *end, int64_t *out)
+{
+	bool neg = *pp < end && **pp == '-';
+	uint64_t v;
+	if (neg)
+		(*pp)++;
+	if (!fast_dec(pp, end, neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, &v))
+		return false;
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return true;
+}
+
+/* Hex digit values, 0xff for other bytes. */
+static const unsigned char hex_digit[256] = {
+	['0'] = 0,  ['1'] = 1,	['2'] = 2,  ['3'] = 3,	['4'] = 4,  ['5'] = 5,
+	['6'] = 6,  ['7'] = 7,	['8'] = 8,  ['9'] = 9,	['a'] = 10, ['b'] = 11,
+	['c'] = 12, ['d'] = 13, ['e'] = 14, ['f'] = 15, ['A'] = 10, ['B'] = 11,
+	['C'] = 12, ['D'] = 13, ['E'] = 14, ['F'] = 15,
+};
+
+static inline bool is_hex_digit(char c)
+{
+	return hex_digit[(unsigned char)c] || c == '0';
+}
+
+static inline bool fast_hex(const char **pp, const char *end, uint64_t max, uint64_t *out)
+{
+	const char *p = *pp;
+	if (end - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	uint64_t v = 0;
+	const char *first = p;
+	/* at most 16 digits, so no overflow before the check against @max */
+	for (; p < end && p - first < 17 && is_hex_digit(*p); p++)
+		v = v * 16 + hex_digit[(unsigned char)*p];
+	if (p == first || p - first > 16 || v > max || !at_ws_or_end(p, end))
+		return false;
+	*out = v;
+	*pp = p;
+	return true;
+}
+
+/* A comm= or exe= value: quoted, or hex or a bare word up to the next space. */
+static inline bool fast_string(const char **pp, const char *end, struct audit_record *r,
+			       size_t *off)
+{
+	const char *p = *pp;
+	if (p < end && *p == '"') {
+		const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
+		if (!q || !at_ws_or_end(q + 1, end))
+			return false;
+		*off = add_string(r, (struct span){ p + 1, (size_t)(q - p - 1) }, true);
+		*pp = q + 1;
+		return true;
+	}
+	const char *q = p;
+	while (q < end && !is_ws(*q) && *q != '=')
+		q++;
+	if (q == p || !at_ws_or_end(q, end))
+		return false;
+	*off = add_string(r, (struct span){ p, (size_t)(q - p) }, false);
+	*pp = q;
+	return true;
+}
+
+/* Is @key one of the keys parse_fields() reads? */
+static bool known_key(struct span key)
+{
+	static const char *const keys[] = { "auid",    "uid",	 "gid", "ses",	"subj",
+					    "pid",     "comm",	 "exe", "sig",	"arch",
+					    "syscall", "compat", "ip",	"code", "res" };
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (span_eq(key, keys[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A SECCOMP record exactly as the kernel writes it:
+ *   auid=%u uid=%u gid=%u ses=%u [subj=LABEL] pid=%d comm=STR exe=STR sig=%ld
+ *   arch=%x syscall=%ld compat=%d ip=0x%lx code=0x%x
+ * optionally followed by auditd's %x1D-separated ENRICHED fields (upper case).
+ * False when the line is anything else: the general parser then decides.
+ */
+static bool parse_fast(const char *p, const char *end, struct audit_record *r)
+{
+	uint64_t v;
+	size_t subj = NO_STRING, comm, exe;
+	if (!EXPECT(&p, end, " auid=") || !fast_u32(&p, end, &r->auid) ||
+	    !EXPECT(&p, end, " uid=") || !fast_u32(&p, end, &r->uid) || !EXPECT(&p, end, " gid=") ||
+	    !fast_u32(&p, end, &r->gid) || !EXPECT(&p, end, " ses=") || !fast_u32(&p, end, &r->ses))
+		return false;
+	if (EXPECT(&p, end, " subj=")) {
+		/* up to " pid=": an AppArmor label may hold spaces, but no '=' */
+		const char *q = p;
+		while (q < end && *q != '=')
+			q++;
+		if (q == end || q - p < 5 || memcmp(q - 4, " pid", 4) || *p == '"')
+			return false;
+		q -= 4;
+		/* words apart by spaces, as the general parser takes them */
+		if (is_ws(q[-1]) || memchr(p, '\t', (size_t)(q - p)) ||
+		    memchr(p, '\x1d', (size_t)(q - p)))
+			return false;
+		subj = add_string(r, (struct span){ p, (size_t)(q - p) }, true);
+		p = q;
+	}
+	if (!EXPECT(&p, end, " pid=") || !fast_i64(&p, end, &r->pid) ||
+	    !EXPECT(&p, end, " comm=") || !fast_string(&p, end, r, &comm) ||
+	    !EXPECT(&p, end, " exe=") || !fast_string(&p, end, r, &exe) ||
+	    !EXPECT(&p, end, " sig=") || !fast_i64(&p, end, &r->sig) ||
+	    !EXPECT(&p, end, " arch=") || !fast_hex(&p, end, UINT32_MAX, &v))
+		return false;
+	r->arch = (uint32_t)v;
+	if (!EXPECT(&p, end, " syscall=") || !fast_i64(&p, end, &r->syscall) ||
+	    !EXPECT(&p, end, " compat=") || !fast_dec(&p, end, 1, &v))
+		return false;
+	r->compat = (int)v;
+	if (!EXPECT(&p, end, " ip=") || !fast_hex(&p, end, UINT64_MAX, &r->ip) ||
+	    !EXPECT(&p, end, " code=") || !fast_hex(&p, end, UINT32_MAX, &v))
+		return false;
+	r->code = (uint32_t)v;
+	if (p < end) {
+		/* only auditd's enrichment may follow, and none of our keys in it */
+		if (*p != '\x1d')
+			return false;
+		struct span key, val;
+		bool quoted;
+		int ret;
+		while ((ret = next_field(&p, end, &key, &val, &quoted, NULL)) > 0)
+			if (known_key(key))
+				return false;
+		if (ret < 0)
+			return false;
+	}
+	r->have |= AUDIT_HAVE_AUID | AUDIT_HAVE_UID | AUDIT_HAVE_GID | AUDIT_HAVE_SES |
+		   AUDIT_HAVE_PID | AUDIT_HAVE_COMM | AUDIT_HAVE_EXE | AUDIT_HAVE_SIG |
+		   AUDIT_HAVE_COMPAT | AUDIT_HAVE_IP | (subj == NO_STRING ? 0 : AUDIT_HAVE_SUBJ);
+	r->subj = subj == NO_STRING ? NULL : r->strs + subj;
+	r->comm = r->strs + comm;
+	r->exe = r->strs + exe;
+	return true;
 }
 
 static int parse_fields(const char *p, const char *end, struct audit_record *r,
@@ -357,62 +643,136 @@ static int parse_fields(const char *p, const char *end, struct audit_record *r,
 	struct span key, val;
 	bool quoted;
 	unsigned seen = 0;
+	size_t subj = NO_STRING, comm = NO_STRING, exe = NO_STRING;
 	int ret;
 	while ((ret = next_field(&p, end, &key, &val, &quoted, err)) > 0) {
-		if (span_eq(key, "subj")) {
-			set_string(&r->subj, val, true);
-			r->have |= AUDIT_HAVE_SUBJ;
-		} else if (span_eq(key, "comm")) {
-			set_string(&r->comm, val, quoted);
-			r->have |= AUDIT_HAVE_COMM;
-		} else if (span_eq(key, "exe")) {
-			set_string(&r->exe, val, quoted);
-			r->have |= AUDIT_HAVE_EXE;
-		} else if (span_eq(key, "compat")) {
-			uint64_t c;
-			char buf[33];
-			if (!parse_dec(val, 1, &c))
-				return error_set(err, -EINVAL,
-						 "invalid value '%s' of 'compat' in audit record",
-						 shown(val, buf));
-			r->compat = (int)c;
-			r->have |= AUDIT_HAVE_COMPAT;
-		} else {
-			for (size_t i = 0; i < ARRAY_SIZE(num_fields); i++) {
-				if (!span_eq(key, num_fields[i].key))
-					continue;
-				ret = set_number(r, &num_fields[i], val, err);
-				if (ret < 0)
-					return ret;
-				seen |= num_fields[i].seen;
-				break;
+		const char *k = key.p;
+		ret = 0;
+		switch (key.n) {
+		case 2:
+			if (!memcmp(k, "ip", 2))
+				ret = set_number(r, key, U64_HEX, &r->ip, AUDIT_HAVE_IP, val, err);
+			break;
+		case 3:
+			if (!memcmp(k, "uid", 3))
+				ret = set_number(r, key, U32_DEC, &r->uid, AUDIT_HAVE_UID, val,
+						 err);
+			else if (!memcmp(k, "gid", 3))
+				ret = set_number(r, key, U32_DEC, &r->gid, AUDIT_HAVE_GID, val,
+						 err);
+			else if (!memcmp(k, "ses", 3))
+				ret = set_number(r, key, U32_DEC, &r->ses, AUDIT_HAVE_SES, val,
+						 err);
+			else if (!memcmp(k, "pid", 3))
+				ret = set_number(r, key, I64_DEC, &r->pid, AUDIT_HAVE_PID, val,
+						 err);
+			else if (!memcmp(k, "sig", 3))
+				ret = set_number(r, key, I64_DEC, &r->sig, AUDIT_HAVE_SIG, val,
+						 err);
+			else if (!memcmp(k, "exe", 3)) {
+				exe = add_string(r, val, quoted);
+				r->have |= AUDIT_HAVE_EXE;
+			} else if (!memcmp(k, "res", 3)) {
+				ret = set_number(r, key, I64_DEC, &r->res, AUDIT_HAVE_RES, val,
+						 err);
 			}
+			break;
+		case 4:
+			if (!memcmp(k, "auid", 4)) {
+				ret = set_number(r, key, U32_DEC, &r->auid, AUDIT_HAVE_AUID, val,
+						 err);
+			} else if (!memcmp(k, "arch", 4)) {
+				ret = set_number(r, key, U32_HEX, &r->arch, 0, val, err);
+				seen |= SEEN_ARCH;
+			} else if (!memcmp(k, "code", 4)) {
+				ret = set_number(r, key, U32_HEX, &r->code, 0, val, err);
+				seen |= SEEN_CODE;
+			} else if (!memcmp(k, "comm", 4)) {
+				comm = add_string(r, val, quoted);
+				r->have |= AUDIT_HAVE_COMM;
+			} else if (!memcmp(k, "subj", 4)) {
+				subj = add_string(r, val, true);
+				r->have |= AUDIT_HAVE_SUBJ;
+			}
+			break;
+		case 6:
+			if (!memcmp(k, "compat", 6)) {
+				uint64_t c;
+				char buf[33];
+				if (!parse_dec(val, 1, &c))
+					return error_set(
+						err, -EINVAL,
+						"invalid value '%s' of 'compat' in audit record",
+						shown(val, buf));
+				r->compat = (int)c;
+				r->have |= AUDIT_HAVE_COMPAT;
+			}
+			break;
+		case 7:
+			if (!memcmp(k, "syscall", 7)) {
+				ret = set_number(r, key, I64_DEC, &r->syscall, 0, val, err);
+				seen |= SEEN_SYSCALL;
+			}
+			break;
 		}
+		if (ret < 0)
+			return ret;
 	}
 	if (ret < 0)
 		return ret;
-	if (!(seen & SEEN_ARCH))
-		return error_set(err, -EINVAL, "missing 'arch' in seccomp audit record");
-	if (!(seen & SEEN_SYSCALL))
-		return error_set(err, -EINVAL, "missing 'syscall' in seccomp audit record");
-	if (!(seen & SEEN_CODE))
-		return error_set(err, -EINVAL, "missing 'code' in seccomp audit record");
+	if (r->type == AUDIT_TYPE_SECCOMP) {
+		if (!(seen & SEEN_ARCH))
+			return error_set(err, -EINVAL, "missing 'arch' in seccomp audit record");
+		if (!(seen & SEEN_SYSCALL))
+			return error_set(err, -EINVAL, "missing 'syscall' in seccomp audit record");
+		if (!(seen & SEEN_CODE))
+			return error_set(err, -EINVAL, "missing 'code' in seccomp audit record");
+	} else if (!(r->have & AUDIT_HAVE_SIG)) {
+		return error_set(err, -EINVAL, "missing 'sig' in ANOM_ABEND audit record");
+	}
+	r->subj = subj == NO_STRING ? NULL : r->strs + subj;
+	r->comm = comm == NO_STRING ? NULL : r->strs + comm;
+	r->exe = exe == NO_STRING ? NULL : r->strs + exe;
 	return 0;
 }
 
 static void decode(struct audit_record *r)
 {
-	int nr = r->syscall >= INT32_MIN && r->syscall <= INT32_MAX ? (int)r->syscall : -1;
-	r->arch_info = scprof_arch_for_call(r->arch, nr);
-	r->syscall_name = r->arch_info && nr >= 0 ? scprof_syscall_name(r->arch_info, nr) : NULL;
+	/* logs repeat the same calls: remember the last names looked up */
+	static __thread struct {
+		uint32_t arch;
+		int64_t nr;
+		const struct scprof_arch *info;
+		const char *name;
+	} cache[512];
+	if (r->type != AUDIT_TYPE_SECCOMP)
+		return;
+	size_t slot = ((size_t)r->syscall * 31 + r->arch) % ARRAY_SIZE(cache);
+	if (cache[slot].info && cache[slot].arch == r->arch && cache[slot].nr == r->syscall) {
+		r->arch_info = cache[slot].info;
+		r->syscall_name = cache[slot].name;
+	} else {
+		int nr = r->syscall >= INT32_MIN && r->syscall <= INT32_MAX ? (int)r->syscall : -1;
+		r->arch_info = scprof_arch_for_call(r->arch, nr);
+		r->syscall_name = r->arch_info && nr >= 0 ? scprof_syscall_name(r->arch_info, nr) :
+							    NULL;
+		if (r->arch_info)
+			cache[slot] = (typeof(cache[0])){ r->arch, r->syscall, r->arch_info,
+							  r->syscall_name };
+	}
 	r->action = audit_action_of(r->code);
 	r->data = (uint16_t)(r->code & 0xffffu);
 }
 
-int audit_record_parse(const char *line, size_t len, struct audit_record *out,
-		       struct scprof_error **err)
+static int parse(const char *line, size_t len, struct audit_record *out, bool fast,
+		 struct scprof_error **err)
 {
-	memset(out, 0, sizeof(*out));
+	char *strs = out->strs;
+	size_t cap = out->strs_cap;
+	memset(out, 0, offsetof(struct audit_record, strs));
+	out->strs = strs;
+	out->strs_cap = cap;
+	out->strs_len = 0;
 	if (!line)
 		return error_set(err, -EINVAL, "no audit record in line");
 	const char *end = line + len;
@@ -420,23 +780,45 @@ int audit_record_parse(const char *line, size_t len, struct audit_record *out,
 		end--;
 	const char *fields = NULL;
 	int ret = parse_header(line, end, &fields, out, err);
+	if (ret >= 0 && fast && out->type == AUDIT_TYPE_SECCOMP) {
+		unsigned have = out->have;
+		if (parse_fast(fields, end, out)) {
+			decode(out);
+			return 0;
+		}
+		/* start over on the fields */
+		memset(&out->auid, 0,
+		       offsetof(struct audit_record, strs) - offsetof(struct audit_record, auid));
+		out->have = have;
+		out->strs_len = 0;
+	}
 	if (ret >= 0)
 		ret = parse_fields(fields, end, out, err);
 	if (ret < 0) {
-		audit_record_release(out);
+		memset(out, 0, offsetof(struct audit_record, strs));
 		return ret;
 	}
 	decode(out);
 	return 0;
 }
 
+int audit_record_parse(const char *line, size_t len, struct audit_record *out,
+		       struct scprof_error **err)
+{
+	return parse(line, len, out, true, err);
+}
+
+int audit_record_parse_general(const char *line, size_t len, struct audit_record *out,
+			       struct scprof_error **err)
+{
+	return parse(line, len, out, false, err);
+}
+
 void audit_record_release(struct audit_record *r)
 {
 	if (!r)
 		return;
-	free(r->subj);
-	free(r->comm);
-	free(r->exe);
+	free(r->strs);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -475,6 +857,18 @@ enum audit_action audit_action_of(uint32_t code)
 	}
 }
 
+size_t audit_action_name_len(enum audit_action a)
+{
+	static const unsigned char lens[] = {
+		[AUDIT_ACTION_KILL_PROCESS] = 12, [AUDIT_ACTION_KILL_THREAD] = 11,
+		[AUDIT_ACTION_TRAP] = 4,	  [AUDIT_ACTION_ERRNO] = 5,
+		[AUDIT_ACTION_USER_NOTIF] = 10,	  [AUDIT_ACTION_TRACE] = 5,
+		[AUDIT_ACTION_LOG] = 3,		  [AUDIT_ACTION_ALLOW] = 5,
+		[AUDIT_ACTION_UNKNOWN] = 7,
+	};
+	return (size_t)a < ARRAY_SIZE(lens) ? lens[a] : 7;
+}
+
 const char *audit_action_name(enum audit_action a)
 {
 	static const char *const names[] = {
@@ -491,20 +885,41 @@ const char *audit_action_name(enum audit_action a)
 	return (size_t)a < ARRAY_SIZE(names) ? names[a] : "UNKNOWN";
 }
 
-void audit_action_format(uint32_t code, char *buf, size_t n)
+size_t audit_action_format(uint32_t code, char *buf, size_t n)
 {
 	enum audit_action a = audit_action_of(code);
+	const char *name = audit_action_name(a);
+	size_t len = audit_action_name_len(a);
+	char tmp[40];
+	memcpy(tmp, name, len);
 	switch (a) {
 	case AUDIT_ACTION_TRAP:
 	case AUDIT_ACTION_ERRNO:
-	case AUDIT_ACTION_TRACE:
-		snprintf(buf, n, "%s(%u)", audit_action_name(a), code & 0xffffu);
-		break;
-	case AUDIT_ACTION_UNKNOWN:
-		snprintf(buf, n, "UNKNOWN(0x%08x)", code);
-		break;
-	default:
-		snprintf(buf, n, "%s", audit_action_name(a));
+	case AUDIT_ACTION_TRACE: {
+		/* (DATA) */
+		unsigned v = code & 0xffffu;
+		char d[6];
+		size_t k = 0;
+		do {
+			d[k++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		tmp[len++] = '(';
+		while (k)
+			tmp[len++] = d[--k];
+		tmp[len++] = ')';
 		break;
 	}
+	case AUDIT_ACTION_UNKNOWN:
+		len += (size_t)snprintf(tmp + len, sizeof(tmp) - len, "(0x%08x)", code);
+		break;
+	default:
+		break;
+	}
+	if (!n)
+		return len;
+	size_t w = len < n - 1 ? len : n - 1;
+	memcpy(buf, tmp, w);
+	buf[w] = '\0';
+	return w;
 }

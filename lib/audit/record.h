@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* One kernel seccomp audit record (type=1326 / SECCOMP), parsed and decoded. */
+/*
+ * Kernel audit records about seccomp: the decision of a filter (type=1326 /
+ * SECCOMP) and the end of a process killed by a signal (type=1701 /
+ * ANOM_ABEND), parsed and decoded; and the kernel's own lines about records
+ * it dropped.
+ */
 #ifndef SCPROF_AUDIT_RECORD_H
 #define SCPROF_AUDIT_RECORD_H
 
@@ -24,7 +29,25 @@ enum {
 	AUDIT_HAVE_SIG = 1u << 9,
 	AUDIT_HAVE_COMPAT = 1u << 10,
 	AUDIT_HAVE_IP = 1u << 11,
-	/* arch, syscall and code are required, so always there after a successful parse. */
+	AUDIT_HAVE_RES = 1u << 12, /* ANOM_ABEND only */
+	/*
+	 * SECCOMP records require arch, syscall and code, ANOM_ABEND records
+	 * require sig: always there after a successful parse.
+	 */
+};
+
+enum audit_type {
+	AUDIT_TYPE_SECCOMP = 1326,
+	AUDIT_TYPE_ANOM_ABEND = 1701,
+};
+
+/* What a log line is, cheaply, before parsing it (audit_line_kind()). */
+enum audit_line_kind {
+	AUDIT_LINE_OTHER,
+	AUDIT_LINE_SECCOMP, /* a seccomp decision */
+	AUDIT_LINE_ABEND, /* a process ended by a signal (seccomp's kills are sig=31) */
+	AUDIT_LINE_SUPPRESSED, /* printk's "N callbacks suppressed": N lines lost */
+	AUDIT_LINE_LOST, /* the audit subsystem dropped records (audit_lost=N, backlog, rate) */
 };
 
 /* seccomp return actions (include/uapi/linux/seccomp.h, SECCOMP_RET_*). */
@@ -41,16 +64,18 @@ enum audit_action {
 };
 
 struct audit_record {
+	enum audit_type type;
 	unsigned have; /* AUDIT_HAVE_* */
 	int64_t sec; /* audit(SEC.MSEC:SERIAL) */
 	unsigned msec;
 	uint64_t serial;
 	uint32_t auid, uid, gid, ses; /* 4294967295 is "unset" */
-	char *subj; /* owned; NULL when absent */
+	const char *subj; /* in strs; NULL when absent */
 	int64_t pid;
-	char *comm; /* owned, decoded from hex when the kernel hex-encoded it */
-	char *exe; /* owned, likewise; "(null)" for kernel threads */
+	const char *comm; /* in strs, decoded from hex when the kernel hex-encoded it */
+	const char *exe; /* in strs, likewise; "(null)" for kernel threads */
 	int64_t sig;
+	int64_t res; /* ANOM_ABEND */
 	uint32_t arch; /* AUDIT_ARCH_* token */
 	int64_t syscall; /* as the kernel reported it: x32 numbers include bit 30 */
 	int compat;
@@ -62,23 +87,57 @@ struct audit_record {
 	const char *syscall_name; /* borrowed, static; NULL when unknown */
 	enum audit_action action;
 	uint16_t data; /* SECCOMP_RET_DATA */
+
+	/* The decoded strings; kept from one parse to the next. */
+	char *strs;
+	size_t strs_len, strs_cap;
 };
 
 /*
- * Parse one record line of @len bytes (need not be NUL-terminated; a trailing
- * newline is fine).  On success fills @out, which the caller releases with
- * audit_record_release(); on failure @out holds nothing to release.
- * Returns 0, or -EINVAL when the line is not a well-formed seccomp record.
+ * What the line of @len bytes is; for SUPPRESSED and LOST, *n gets the number
+ * the kernel gave (lines suppressed; audit_lost so far) or 0.  Fast for the
+ * lines of other types that fill an audit.log.
+ */
+enum audit_line_kind audit_line_kind(const char *line, size_t len, uint64_t *n);
+
+/*
+ * Parse one SECCOMP or ANOM_ABEND record line of @len bytes (need not be
+ * NUL-terminated; a trailing newline is fine) into @out, which starts zeroed
+ * and can be parsed into again and again; the caller releases it once with
+ * audit_record_release().  Returns 0, or -EINVAL when the line is not a
+ * well-formed record.
  */
 int audit_record_parse(const char *line, size_t len, struct audit_record *out,
 		       struct scprof_error **err);
 void audit_record_release(struct audit_record *r);
+/*
+ * The same without the fast path for the kernel's own field order: for tests,
+ * which check that both read every line alike.
+ */
+int audit_record_parse_general(const char *line, size_t len, struct audit_record *out,
+			       struct scprof_error **err);
 
 /* The action of a seccomp return value; unknown actions are AUDIT_ACTION_UNKNOWN. */
 enum audit_action audit_action_of(uint32_t code);
 /* "KILL_PROCESS", "ERRNO"...; "UNKNOWN" for AUDIT_ACTION_UNKNOWN.  Static. */
 const char *audit_action_name(enum audit_action a);
-/* "ERRNO(1)", "TRAP(0)", "LOG", "KILL_PROCESS"; "UNKNOWN(0x12340000)".  Writes at most @n bytes. */
-void audit_action_format(uint32_t code, char *buf, size_t n);
+size_t audit_action_name_len(enum audit_action a); /* strlen(audit_action_name(a)) */
+/*
+ * "ERRNO(1)", "TRAP(0)", "LOG", "KILL_PROCESS"; "UNKNOWN(0x12340000)".  Writes
+ * at most @n bytes (40 is always enough), NUL-terminated; returns the length.
+ */
+size_t audit_action_format(uint32_t code, char *buf, size_t n);
+
+/*
+ * The record as JSON members, without the braces: "type":"SECCOMP","time":...
+ * (lib/audit/json.c).
+ */
+struct strbuf;
+void audit_record_json(const struct audit_record *r, struct strbuf *sb);
+/* The same, written at @p, which has room for audit_record_json_max() bytes; returns the end. */
+size_t audit_record_json_max(const struct audit_record *r);
+char *audit_record_json_put(const struct audit_record *r, char *p);
+/* "2023-11-14T22:13:20.123" (with @sep between date and time), UTC; false when out of range. */
+bool audit_format_time(int64_t sec, unsigned msec, char sep, char buf[static 32]);
 
 #endif

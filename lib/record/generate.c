@@ -390,7 +390,7 @@ static void add_dangerous_rule(const struct gen *g, struct scprof_profile *p,
 	}
 }
 
-static void gen_init(struct gen *g, const struct scprof_obs *o)
+static void gen_init(struct gen *g, const struct scprof_obs *o, bool exact)
 {
 	const struct scprof_arch *native = scprof_arch_native();
 
@@ -402,7 +402,7 @@ static void gen_init(struct gen *g, const struct scprof_obs *o)
 	for (size_t i = 0; i < g->n_calls; i++)
 		g->observed[g->calls[i].arch - g->arches] = true;
 	for (size_t i = 0; i < g->n_arches; i++)
-		g->listed[i] = g->observed[i] || &g->arches[i] == native;
+		g->listed[i] = g->observed[i] || (!exact && &g->arches[i] == native);
 }
 
 int scprof_record_generate(const struct scprof_obs *o, const struct scprof_generate_opts *opts,
@@ -430,11 +430,12 @@ int scprof_record_generate(const struct scprof_obs *o, const struct scprof_gener
 					 opts->for_runtime);
 	}
 
-	gen_init(&g, o);
+	gen_init(&g, o, opts->exact);
 	p = scprof_profile_new();
 	p->default_action = dflt;
 	add_architectures(p, &g);
-	add_forced(&g, runtime, &forced);
+	if (!opts->exact)
+		add_forced(&g, runtime, &forced);
 
 	for (size_t i = 0; i < g.n_calls; i++) {
 		const char *name = g.calls[i].name;

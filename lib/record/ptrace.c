@@ -372,8 +372,7 @@ static void __attribute__((noreturn)) child(char *const argv[], bool nnp, int sy
 	report(err_fd, STEP_EXEC, errno);
 }
 
-/* Loading a filter without no_new_privs needs CAP_SYS_ADMIN in the effective set. */
-static bool has_sys_admin(void)
+bool record_has_sys_admin(void)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
@@ -434,7 +433,7 @@ static int start_command(struct scprof_recorder *r, struct ptrace_priv *p, char 
 			 int *exec_errno, struct scprof_error **err)
 {
 	_cleanup_close_ int sync_w = -1, err_r = -1;
-	bool nnp = !has_sys_admin();
+	bool nnp = !record_has_sys_admin();
 	int sync[2], errp[2], fork_errno;
 	pid_t pid;
 

@@ -14,7 +14,9 @@ static int start_with(enum scprof_backend backend, const struct scprof_record_ta
 	int ret;
 
 	r->backend = backend;
-	r->ops = backend == SCPROF_BACKEND_EBPF ? &record_ebpf_ops : &record_ptrace_ops;
+	r->ops = backend == SCPROF_BACKEND_EBPF ? &record_ebpf_ops :
+		 backend == SCPROF_BACKEND_LOG	? &record_log_ops :
+						  &record_ptrace_ops;
 	r->status = -1;
 	ret = r->ops->start(r, t, exec_errno, err);
 	if (ret < 0) {
@@ -54,6 +56,11 @@ int scprof_recorder_start(enum scprof_backend backend, const struct scprof_recor
 		(*out)->fallback = scprof_error_format(e);
 	scprof_error_free(e);
 	return ret;
+}
+
+uint64_t scprof_recorder_lost(const struct scprof_recorder *r)
+{
+	return r->lost;
 }
 
 const char *scprof_recorder_fallback(const struct scprof_recorder *r)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The interface every recording backend implements (ebpf.c, ptrace.c). */
+/* The interface every recording backend implements (ebpf.c, ptrace.c, logrec.c). */
 #ifndef SCPROF_LIB_RECORDER_H
 #define SCPROF_LIB_RECORDER_H
 
@@ -25,11 +25,16 @@ struct scprof_recorder {
 	bool exited; /* child reaped; status valid */
 	int status;
 	char *fallback; /* why auto did not use eBPF, or NULL */
+	uint64_t lost; /* records the log recorder knows it missed */
 	void *priv;
 };
 
 extern const struct recorder_ops
 	record_ebpf_ops; /* ebpf.c; its start gives -ENOSYS when built without */
 extern const struct recorder_ops record_ptrace_ops; /* ptrace.c */
+extern const struct recorder_ops record_log_ops; /* logrec.c */
+
+/* Loading a filter without no_new_privs needs CAP_SYS_ADMIN in the effective set. */
+bool record_has_sys_admin(void);
 
 #endif

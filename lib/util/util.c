@@ -142,6 +142,79 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+void strbuf_add_u64(struct strbuf *sb, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	strbuf_add(sb, tmp + sizeof(tmp) - n, n);
+}
+
+/* The length of the UTF-8 sequence at @p (RFC 3629: no overlongs, no surrogates), or 0. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	size_t n = c >= 0xc2 && c <= 0xdf ? 2 :
+		   c >= 0xe0 && c <= 0xef ? 3 :
+		   c >= 0xf0 && c <= 0xf4 ? 4 :
+					    0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if (n == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f)))
+		return 0;
+	if (n == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f)))
+		return 0;
+	return n;
+}
+
+void strbuf_add_json_str(struct strbuf *sb, const char *s)
+{
+	if (!s) {
+		strbuf_add(sb, "null", 4);
+		return;
+	}
+	const unsigned char *p = (const unsigned char *)s;
+	strbuf_addc(sb, '"');
+	while (*p) {
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			strbuf_add(sb, run, (size_t)(p - run));
+		unsigned char c = *p;
+		if (!c)
+			break;
+		if (c == '"' || c == '\\') {
+			char esc[2] = { '\\', (char)c };
+			strbuf_add(sb, esc, 2);
+			p++;
+		} else if (c == '\n') {
+			strbuf_add(sb, "\\n", 2);
+			p++;
+		} else if (c == '\t') {
+			strbuf_add(sb, "\\t", 2);
+			p++;
+		} else if (c < 0x20 || c == 0x7f) {
+			strbuf_addf(sb, "\\u%04x", c);
+			p++;
+		} else {
+			size_t n = utf8_seq(p);
+			if (n) {
+				strbuf_add(sb, p, n);
+				p += n;
+			} else {
+				strbuf_add(sb, "\\ufffd", 6);
+				p++;
+			}
+		}
+	}
+	strbuf_addc(sb, '"');
+}
+
 void strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;

@@ -82,6 +82,10 @@ void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* Append @s as a JSON string ("null" for NULL); bytes that are not UTF-8 become U+FFFD. */
+void strbuf_add_json_str(struct strbuf *sb, const char *s);
+/* Append @v in decimal. */
+void strbuf_add_u64(struct strbuf *sb, uint64_t v);
 void strbuf_reset(struct strbuf *sb);
 char *strbuf_detach(struct strbuf *sb); /* caller frees; never NULL */
 void strbuf_release(struct strbuf *sb);

@@ -90,7 +90,7 @@ static void test_good(void **state)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
 		const struct good *g = &good[i];
-		struct audit_record r;
+		struct audit_record r = { 0 };
 		struct scprof_error *err = NULL;
 		int ret = audit_record_parse(g->line, strlen(g->line), &r, &err);
 		if (ret < 0)
@@ -137,7 +137,7 @@ static void test_good(void **state)
 static void test_fields(void **state)
 {
 	const char *l = good[0].line;
-	struct audit_record r;
+	struct audit_record r = { 0 };
 	assert_int_equal(audit_record_parse(l, strlen(l), &r, NULL), 0);
 	assert_int_equal(r.auid, 4294967295u);
 	assert_int_equal(r.uid, 0);
@@ -201,7 +201,7 @@ static void test_bad(void **state)
 		  "malformed time stamp in audit record" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-		struct audit_record r;
+		struct audit_record r = { 0 };
 		struct scprof_error *err = NULL;
 		assert_int_equal(audit_record_parse(bad[i].line, strlen(bad[i].line), &r, &err),
 				 -EINVAL);
@@ -212,8 +212,9 @@ static void test_bad(void **state)
 		assert_null(r.comm);
 		audit_record_release(&r);
 	}
-	struct audit_record r;
+	struct audit_record r = { 0 };
 	assert_int_equal(audit_record_parse(NULL, 0, &r, NULL), -EINVAL);
+	audit_record_release(&r);
 }
 
 static void test_actions(void **state)
@@ -245,12 +246,142 @@ static void test_actions(void **state)
 	assert_string_equal(audit_action_name(AUDIT_ACTION_USER_NOTIF), "USER_NOTIF");
 }
 
+/* The fast path for the kernel's field order and the general parser agree. */
+static void test_fast_general(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		const char *l = good[i].line;
+		struct audit_record a = { 0 }, b = { 0 };
+		assert_int_equal(audit_record_parse(l, strlen(l), &a, NULL), 0);
+		assert_int_equal(audit_record_parse_general(l, strlen(l), &b, NULL), 0);
+		assert_int_equal(a.have, b.have);
+		assert_int_equal(a.code, b.code);
+		assert_int_equal(a.syscall, b.syscall);
+		assert_int_equal(a.ip, b.ip);
+		assert_int_equal(a.ses, b.ses);
+		const char *sa[] = { a.subj, a.comm, a.exe }, *sb[] = { b.subj, b.comm, b.exe };
+		for (size_t k = 0; k < ARRAY_SIZE(sa); k++) {
+			assert_int_equal(!sa[k], !sb[k]);
+			if (sa[k])
+				assert_string_equal(sa[k], sb[k]);
+		}
+		audit_record_release(&a);
+		audit_record_release(&b);
+	}
+}
+
+static void test_line_kinds(void **state)
+{
+	static const struct {
+		const char *line;
+		enum audit_line_kind kind;
+		uint64_t n;
+	} cases[] = {
+		{ "type=SECCOMP msg=audit(1.0:1): arch=c000003e syscall=1 code=0",
+		  AUDIT_LINE_SECCOMP, 0 },
+		{ "node=h1 type=SECCOMP msg=audit(1.0:1): x", AUDIT_LINE_SECCOMP, 0 },
+		{ "type=SYSCALL msg=audit(1.0:1): arch=c000003e syscall=59 success=yes",
+		  AUDIT_LINE_OTHER, 0 },
+		{ "[ 1.2] audit: type=1326 audit(1.0:1): arch=c000003e", AUDIT_LINE_SECCOMP, 0 },
+		{ "6,99,1,-;audit: type=1701 audit(1.0:2): pid=1 sig=31 res=1", AUDIT_LINE_ABEND,
+		  0 },
+		{ "type=ANOM_ABEND msg=audit(1.0:2): pid=1 sig=31 res=1", AUDIT_LINE_ABEND, 0 },
+		{ "Nov 14 22:13:20 h audit[42]: SECCOMP auid=1", AUDIT_LINE_SECCOMP, 0 },
+		{ "Nov 14 22:13:20 h audit[42]: ANOM_ABEND auid=1", AUDIT_LINE_ABEND, 0 },
+		{ "[ 12.1] kauditd_printk_skb: 42 callbacks suppressed", AUDIT_LINE_SUPPRESSED,
+		  42 },
+		{ "audit: audit_lost=7 audit_rate_limit=0 audit_backlog_limit=64", AUDIT_LINE_LOST,
+		  7 },
+		{ "audit: backlog limit exceeded", AUDIT_LINE_LOST, 0 },
+		{ "type=SECCOMPX msg=audit(1.0:1):", AUDIT_LINE_OTHER, 0 },
+		{ "Nov 14 host sshd[1]: Accepted publickey for root", AUDIT_LINE_OTHER, 0 },
+		{ "", AUDIT_LINE_OTHER, 0 },
+	};
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t n = 99;
+		assert_int_equal(audit_line_kind(cases[i].line, strlen(cases[i].line), &n),
+				 cases[i].kind);
+		assert_int_equal(n, cases[i].n);
+	}
+}
+
+static void test_abend(void **state)
+{
+	const char *l =
+		"type=ANOM_ABEND msg=audit(1700000000.250:77): auid=1000 uid=1000 "
+		"gid=1000 ses=3 subj=unconfined pid=4242 comm=\"curl\" exe=\"/usr/bin/curl\" "
+		"sig=31 res=1";
+	struct audit_record r = { 0 };
+	(void)state;
+	assert_int_equal(audit_record_parse(l, strlen(l), &r, NULL), 0);
+	assert_int_equal(r.type, AUDIT_TYPE_ANOM_ABEND);
+	assert_int_equal(r.sig, 31);
+	assert_int_equal(r.res, 1);
+	assert_int_equal(r.pid, 4242);
+	assert_string_equal(r.exe, "/usr/bin/curl");
+	assert_null(r.syscall_name);
+	struct strbuf sb = STRBUF_INIT;
+	audit_record_json(&r, &sb);
+	assert_non_null(strstr(sb.buf, "\"type\":\"ANOM_ABEND\""));
+	assert_non_null(strstr(sb.buf, "\"res\":1"));
+	assert_null(strstr(sb.buf, "syscall"));
+	strbuf_release(&sb);
+	/* sig is required */
+	const char *bad = "type=ANOM_ABEND msg=audit(1.0:7): pid=1 comm=\"x\"";
+	assert_int_equal(audit_record_parse(bad, strlen(bad), &r, NULL), -EINVAL);
+	audit_record_release(&r);
+}
+
+static void test_json_time(void **state)
+{
+	static const struct {
+		int64_t sec;
+		unsigned msec;
+		const char *want;
+	} cases[] = {
+		{ 0, 0, "1970-01-01T00:00:00.000" },
+		{ 1700000000, 123, "2023-11-14T22:13:20.123" },
+		{ 951782400, 5, "2000-02-29T00:00:00.005" },
+		{ -1, 999, "1969-12-31T23:59:59.999" },
+		{ 253402300799LL, 0, "9999-12-31T23:59:59.000" },
+	};
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char buf[32];
+		assert_true(audit_format_time(cases[i].sec, cases[i].msec, 'T', buf));
+		assert_string_equal(buf, cases[i].want);
+	}
+	char buf[32];
+	assert_false(audit_format_time(253402300800LL, 0, 'T', buf));
+}
+
+static void test_json_strings(void **state)
+{
+	/* hex-encoded: a quote, a newline, a byte that is not UTF-8, and UTF-8 */
+	const char *l = "audit: type=1326 audit(1.0:1): pid=1 comm=22410AFF exe=2FC3A9 sig=0 "
+			"arch=c000003e syscall=1 code=0x7ffc0000";
+	struct audit_record r = { 0 };
+	(void)state;
+	assert_int_equal(audit_record_parse(l, strlen(l), &r, NULL), 0);
+	struct strbuf sb = STRBUF_INIT;
+	audit_record_json(&r, &sb);
+	assert_non_null(strstr(sb.buf, "\"comm\":\"\\\"A\\n\\ufffd\""));
+	assert_non_null(strstr(sb.buf, "\"exe\":\"/\xc3\xa9\""));
+	assert_non_null(strstr(sb.buf, "\"summary\":\"LOG\""));
+	assert_true(sb.len <= audit_record_json_max(&r));
+	strbuf_release(&sb);
+	audit_record_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good),
-		cmocka_unit_test(test_fields),
-		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_good),	   cmocka_unit_test(test_fast_general),
+		cmocka_unit_test(test_line_kinds), cmocka_unit_test(test_abend),
+		cmocka_unit_test(test_json_time),  cmocka_unit_test(test_json_strings),
+		cmocka_unit_test(test_fields),	   cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_actions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Lines of a large regular file on several threads, output in file order. */
+#include <pthread.h>
+#include <unistd.h>
+
+#include "audit/reader.h"
+#include "audit/scan.h"
+#include "util/util.h"
+
+#define CHUNK (512u * 1024)
+#define TAIL (16u * 1024)
+#define SLOTS_PER_WORKER 3
+
+enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
+
+struct slot {
+	enum slot_state state;
+	uint64_t chunk;
+	struct strbuf out;
+	int error; /* errno of a failed read */
+};
+
+struct scan {
+	int fd;
+	uint64_t size, n_chunks;
+	audit_scan_line_fn fn;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	uint64_t next_chunk; /* the next chunk a worker takes */
+	uint64_t next_write; /* the next chunk the writer writes */
+	bool abort;
+	struct slot *slots;
+	size_t n_slots;
+	uint64_t overlong;
+};
+
+struct worker {
+	struct scan *s;
+	void *ctx;
+	pthread_t thread;
+};
+
+/* Read [@off, @off + @n) of the file into @buf; returns the bytes read or -errno. */
+static ssize_t read_at(int fd, char *buf, size_t n, uint64_t off)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, buf + got, n - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (!r)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * Handle the lines that start in chunk @k, read into @buf (CHUNK + AUDIT_LINE_MAX
+ * + 1 bytes): the byte before the chunk, to know whether a line starts there, the
+ * chunk, and as much after it as its last line needs.  Returns 0 or an errno.
+ */
+static int do_chunk(struct scan *s, void *ctx, uint64_t k, char *buf, struct strbuf *out,
+		    uint64_t *overlong)
+{
+	uint64_t lo = k * CHUNK, hi = lo + CHUNK < s->size ? lo + CHUNK : s->size;
+	uint64_t from = lo ? lo - 1 : 0;
+	/* a little beyond the chunk, for its last line; more below when that is not enough */
+	uint64_t want = hi + TAIL < s->size ? hi + TAIL : s->size;
+	ssize_t got = read_at(s->fd, buf, (size_t)(want - from), from);
+	if (got < 0)
+		return (int)-got;
+	const char *p = buf + (lo - from), *stop = buf + (hi - from);
+	char *end = buf + got;
+	if (lo) {
+		/* a line starts here only after a newline */
+		const char *nl = memchr(p - 1, '\n', (size_t)(end - (p - 1)));
+		p = nl ? nl + 1 : end;
+	}
+	while (p < stop) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl && from + (uint64_t)(end - buf) < s->size &&
+		    (size_t)(end - buf) < CHUNK + AUDIT_LINE_MAX + 1) {
+			/* the last line goes on: read up to its end, or AUDIT_LINE_MAX */
+			uint64_t at = from + (uint64_t)(end - buf);
+			size_t room = CHUNK + AUDIT_LINE_MAX + 1 - (size_t)(end - buf);
+			got = read_at(s->fd, end, room, at);
+			if (got < 0)
+				return (int)-got;
+			end += got;
+			continue;
+		}
+		const char *e = nl ? nl : end;
+		if ((size_t)(e - p) > AUDIT_LINE_MAX ||
+		    (!nl && from + (uint64_t)(end - buf) < s->size))
+			(*overlong)++;
+		else
+			s->fn(ctx, p, (size_t)(e - p), out);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct scan *s = w->s;
+	uint64_t overlong = 0;
+	char *buf = xmalloc(CHUNK + AUDIT_LINE_MAX + 1);
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		if (s->abort || s->next_chunk == s->n_chunks)
+			break;
+		uint64_t k = s->next_chunk;
+		struct slot *slot = &s->slots[k % s->n_slots];
+		if (slot->state != SLOT_FREE) {
+			pthread_cond_wait(&s->changed, &s->lock);
+			continue;
+		}
+		s->next_chunk++;
+		slot->state = SLOT_BUSY;
+		slot->chunk = k;
+		pthread_mutex_unlock(&s->lock);
+
+		strbuf_reset(&slot->out);
+		int e = do_chunk(s, w->ctx, k, buf, &slot->out, &overlong);
+
+		pthread_mutex_lock(&s->lock);
+		slot->error = e;
+		slot->state = SLOT_DONE;
+		pthread_cond_broadcast(&s->changed);
+	}
+	s->overlong += overlong;
+	pthread_mutex_unlock(&s->lock);
+	free(buf);
+	return NULL;
+}
+
+int audit_scan_file(int fd, uint64_t size, unsigned n_workers, void **ctxs, audit_scan_line_fn fn,
+		    FILE *out, uint64_t *overlong, struct scprof_error **err)
+{
+	struct scan s = {
+		.fd = fd,
+		.size = size,
+		.n_chunks = (size + CHUNK - 1) / CHUNK,
+		.fn = fn,
+		.n_slots = (size_t)n_workers * SLOTS_PER_WORKER,
+	};
+	int ret = 0;
+	fflush(out);
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.changed, NULL);
+	s.slots = xcalloc(s.n_slots, sizeof(*s.slots));
+	for (size_t i = 0; i < s.n_slots; i++)
+		s.slots[i].out = (struct strbuf)STRBUF_INIT;
+	struct worker *w = xcalloc(n_workers, sizeof(*w));
+	unsigned started = 0;
+	for (; started < n_workers; started++) {
+		w[started] = (struct worker){ .s = &s, .ctx = ctxs[started] };
+		if (pthread_create(&w[started].thread, NULL, worker_main, &w[started]))
+			break;
+	}
+	if (!started) {
+		/* no thread: do it all here */
+		_cleanup_free_ char *buf = xmalloc(CHUNK + AUDIT_LINE_MAX + 1);
+		for (uint64_t k = 0; k < s.n_chunks && !ret; k++) {
+			struct strbuf *o = &s.slots[0].out;
+			strbuf_reset(o);
+			int e = do_chunk(&s, ctxs[0], k, buf, o, &s.overlong);
+			if (e)
+				ret = error_set(err, -e, "cannot read the file: %s", strerror(e));
+			else if (o->len && !write_all(fileno(out), o->buf, o->len))
+				ret = error_set(err, -errno, "write: %s", strerror(errno));
+		}
+	}
+
+	/* write the chunks' output in order */
+	pthread_mutex_lock(&s.lock);
+	while (started && s.next_write < s.n_chunks) {
+		struct slot *slot = &s.slots[s.next_write % s.n_slots];
+		if (slot->state != SLOT_DONE || slot->chunk != s.next_write) {
+			pthread_cond_wait(&s.changed, &s.lock);
+			continue;
+		}
+		pthread_mutex_unlock(&s.lock);
+		if (slot->error && !ret)
+			ret = error_set(err, -slot->error, "cannot read the file: %s",
+					strerror(slot->error));
+		else if (slot->out.len && !write_all(fileno(out), slot->out.buf, slot->out.len) &&
+			 !ret)
+			ret = error_set(err, -errno, "write: %s", strerror(errno));
+		pthread_mutex_lock(&s.lock);
+		slot->state = SLOT_FREE;
+		s.next_write++;
+		if (ret)
+			s.abort = true;
+		pthread_cond_broadcast(&s.changed);
+		if (ret)
+			break;
+	}
+	pthread_mutex_unlock(&s.lock);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(w[i].thread, NULL);
+	*overlong += s.overlong;
+	for (size_t i = 0; i < s.n_slots; i++)
+		strbuf_release(&s.slots[i].out);
+	free(s.slots);
+	free(w);
+	pthread_cond_destroy(&s.changed);
+	pthread_mutex_destroy(&s.lock);
+	return ret;
+}
