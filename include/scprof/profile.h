@@ -250,13 +250,15 @@ SCPROF_PUBLIC void scprof_flatten_opts_init(struct scprof_flatten_opts *o);
  * relative to the profile naming it, else NAME.json, NAME.yaml or NAME.yml in the
  * profile directories, else a built-in), read, and its syscalls united into @p by
  * scprof_profile_merge(); everything else of @p is kept, and baseProfileName is
- * removed.  The rules of a profile that had a base lose their positions (line 0).  @source is what @p was loaded from (a path, "-" or a built-in name;
- * NULL for memory), for relative paths, cycles and messages.  At most
- * SCPROF_BASE_MAX_LEVELS profiles, the first included.  Returns 0 (also when @p
- * has no base), or with *err in one line: -ENOENT a base not found, -ELOOP a
- * cycle (named in full) or too many levels, -EOPNOTSUPP an oci:// reference,
- * -EINVAL a base that does not parse or validate (at its file:line:column).  On
- * failure @p is unchanged.  @opts may be NULL for the defaults.
+ * removed.  The rules of a profile that had a base lose their positions (line
+ * 0): they come from several files.  @source is what @p was loaded from (a path,
+ * "-" or a built-in name; NULL for memory), for relative paths, cycles and
+ * messages.  At most SCPROF_BASE_MAX_LEVELS profiles, the first included.
+ * Returns 0 (also when @p has no base), or with *err in one line: -ENOENT a base
+ * not found, -ELOOP a cycle (named in full) or too many levels, -EOPNOTSUPP an
+ * oci:// reference, -EINVAL a base that does not parse or validate (at its
+ * file:line:column).  On failure @p is unchanged.  @opts may be NULL for the
+ * defaults.
  */
 SCPROF_PUBLIC int scprof_profile_flatten(struct scprof_profile *p, const char *source,
 					 const struct scprof_flatten_opts *opts,
