@@ -52,6 +52,7 @@ check: deps
 bench: build
 	./bench/run.sh $(BUILD)/cli/scprof
 	./bench/record.sh $(BUILD)/cli/scprof
+	./bench/resolve.sh $(BUILD)/cli/scprof
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -46,6 +46,27 @@ struct node;
  */
 int cli_load_profile(const char *source, struct scprof_profile **out);
 
+/*
+ * Base profiles: cli_load_profile() resolves baseProfileName (scprof_profile_flatten())
+ * unless --no-resolve was given; --profile-dir DIR (repeatable) replaces the default
+ * directories.  Commands that rewrite a profile as written (fmt, convert, record
+ * --merge) load it with cli_load_profile_unresolved() instead.
+ */
+#define CLI_RESOLVE_OPTIONS                                \
+	{ "profile-dir", required_argument, NULL, 0x180 }, \
+	{                                                  \
+		"no-resolve", no_argument, NULL, 0x181     \
+	}
+#define CLI_RESOLVE_HELP                                                                            \
+	"      --profile-dir DIR  look base profiles up in DIR (repeatable; default: ./profiles,\n" \
+	"                         then /etc/scprof/profiles)\n"                                     \
+	"      --no-resolve       do not resolve baseProfileName (read it as written)\n"
+/* Handle one of CLI_RESOLVE_OPTIONS; returns 1 if handled, 0 if not ours, <0 on error (printed). */
+int cli_resolve_option(const char *cmd, int opt, const char *arg);
+int cli_load_profile_unresolved(const char *source, struct scprof_profile **out);
+/* Resolve the bases of @p (loaded from @source) as cli_load_profile() does; prints the error. */
+int cli_resolve_bases(struct scprof_profile *p, const char *source);
+
 /* Options every command that builds a filter shares: --arch, --caps, --kernel, --native. */
 #define CLI_CONTEXT_OPTIONS                                                                   \
 	{ "arch", required_argument, NULL, 'a' }, { "caps", required_argument, NULL, 0x100 }, \
@@ -81,5 +102,6 @@ int cmd_emulate(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
 
 #endif

@@ -732,7 +732,7 @@ static int into_profile(struct state *st, const char *path)
 {
 	_cleanup_error_ struct scprof_error *err = NULL;
 	_cleanup_(profile_freep) struct scprof_profile *base = NULL, *old = NULL, *patch = NULL;
-	if (cli_load_profile(path, &base) != EXIT_OK)
+	if (cli_load_profile_unresolved(path, &base) != EXIT_OK)
 		return EXIT_USAGE;
 	int rc = build_patch(st, base->kind, false, &patch);
 	if (rc != EXIT_OK)

@@ -11,7 +11,7 @@ static const char help[] =
 	"semantics: archMap and includes/excludes evaluated for the host, unknown names\n"
 	"skipped, libseccomp's binary tree for large profiles, and runc's stub that\n"
 	"returns ENOSYS for syscall numbers above any the profile names.\n"
-	"\n" CLI_CONTEXT_HELP
+	"\n" CLI_CONTEXT_HELP CLI_RESOLVE_HELP
 	"  -o, --output FILE      write to FILE atomically (default: stdout)\n"
 	"  -f, --format FORMAT    raw (struct sock_filter array, default), c (C source)\n"
 	"                         or text (disassembly)\n"
@@ -23,6 +23,7 @@ int cmd_compile(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_CONTEXT_OPTIONS,
+		CLI_RESOLVE_OPTIONS,
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "no-enosys-stub", no_argument, NULL, 's' },
@@ -39,6 +40,8 @@ int cmd_compile(int argc, char **argv)
 	scprof_compile_opts_init(&copts);
 	while ((c = getopt_long(argc, argv, "a:o:f:vh", opts, NULL)) != -1) {
 		r = cli_context_option("compile", &ctx, c, optarg);
+		if (r == 0)
+			r = cli_resolve_option("compile", c, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r > 0)

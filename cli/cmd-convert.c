@@ -13,7 +13,8 @@ static const char help[] =
 	"\n"
 	"Convert a profile.  'oci' writes the linux.seccomp JSON object that runc, Docker,\n"
 	"Podman and the kubelet's Localhost profiles read; 'spo' writes a Security Profiles\n"
-	"Operator SeccompProfile in YAML ('spo-json': in JSON).\n"
+	"Operator SeccompProfile in YAML ('spo-json': in JSON).  baseProfileName is kept\n"
+	"as written; 'scprof resolve' flattens the base profiles in.\n"
 	"\n"
 	"      --to FORMAT     oci, spo or spo-json (required)\n"
 	"      --name NAME     metadata.name of the SeccompProfile (default: the input's\n"
@@ -112,7 +113,7 @@ int cmd_convert(int argc, char **argv)
 
 	const char *src = argv[optind];
 	struct scprof_profile *p = NULL;
-	if (cli_load_profile(src, &p) != EXIT_OK)
+	if (cli_load_profile_unresolved(src, &p) != EXIT_OK)
 		return EXIT_USAGE;
 	if (resolve) {
 		struct scprof_profile *resolved = scprof_profile_resolve(p, &ctx);

@@ -11,7 +11,7 @@ static const char help[] =
 	"includes/excludes and runc's rules are applied (so a reordered, reformatted or\n"
 	"converted profile is the same).  Lines start with '+' (B allows it outright\n"
 	"where A did not), '-' (B no longer allows it at all) or '~' (other changes).\n"
-	"\n" CLI_CONTEXT_HELP "      --json          print a JSON object\n"
+	"\n" CLI_CONTEXT_HELP CLI_RESOLVE_HELP "      --json          print a JSON object\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Exit status: 0 same meaning, 1 different, 2 usage or input error.\n";
@@ -40,6 +40,7 @@ int cmd_diff(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_CONTEXT_OPTIONS,
+		CLI_RESOLVE_OPTIONS,
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -50,6 +51,8 @@ int cmd_diff(int argc, char **argv)
 	scprof_context_init(&ctx);
 	while ((c = getopt_long(argc, argv, "a:h", opts, NULL)) != -1) {
 		r = cli_context_option("diff", &ctx, c, optarg);
+		if (r == 0)
+			r = cli_resolve_option("diff", c, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r > 0)

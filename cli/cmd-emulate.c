@@ -19,7 +19,7 @@ static const char help[] =
 	"      --native ARCH      host architecture that picks archMap entries\n"
 	"      --bpf              read the input as a raw BPF program\n"
 	"      --no-enosys-stub   compile without runc's ENOSYS stub\n"
-	"      --ip VALUE         instruction pointer in seccomp_data (default 0)\n"
+	"      --ip VALUE         instruction pointer in seccomp_data (default 0)\n" CLI_RESOLVE_HELP
 	"  -v, --verbose          print the path through the program\n"
 	"      --json             print a JSON object\n"
 	"  -h, --help             show this help\n";
@@ -74,6 +74,7 @@ int cmd_emulate(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_CONTEXT_OPTIONS,
+		CLI_RESOLVE_OPTIONS,
 		{ "bpf", no_argument, NULL, 'b' },
 		{ "no-enosys-stub", no_argument, NULL, 's' },
 		{ "ip", required_argument, NULL, 'i' },
@@ -91,6 +92,8 @@ int cmd_emulate(int argc, char **argv)
 	scprof_compile_opts_init(&copts);
 	while ((c = getopt_long(argc, argv, "a:vh", opts, NULL)) != -1) {
 		r = cli_context_option("emulate", &ctx, c, optarg);
+		if (r == 0)
+			r = cli_resolve_option("emulate", c, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r > 0)
@@ -228,9 +231,15 @@ int cmd_emulate(int argc, char **argv)
 	for (int i = 0; i <= last; i++)
 		printf("%s0x%" PRIx64, i ? ", " : "", data.args[i]);
 	printf(") = %d -> %s\n", data.nr, action);
-	if (rule) {
+	if (rule && !rule->line) {
+		/* flattened with its base profiles: the rule may come from any of them */
+		printf("decided by a rule of %s or of its base profiles (%s",
+		       strcmp(src, "-") ? src : "<stdin>", scprof_action_name(rule->action));
+	} else if (rule) {
 		printf("decided by the rule at %s:%u:%u (%s", strcmp(src, "-") ? src : "<stdin>",
 		       rule->line, rule->col, scprof_action_name(rule->action));
+	}
+	if (rule) {
 		if (which->n_conds)
 			printf(", %zu argument condition%s", which->n_conds,
 			       which->n_conds > 1 ? "s" : "");

@@ -8,7 +8,8 @@ static const char help[] =
 	"\n"
 	"Print each profile in canonical form: stable key order, syscall names sorted,\n"
 	"rules with the same action, errno, arguments and filters merged.  The output\n"
-	"keeps the input's format (OCI JSON, SPO YAML or SPO JSON).\n"
+	"keeps the input's format (OCI JSON, SPO YAML or SPO JSON).  baseProfileName is\n"
+	"kept as written; 'scprof resolve' flattens the base profiles in.\n"
 	"\n"
 	"  -w, --write   rewrite the files in place (atomically) instead of printing\n"
 	"      --check   print the names of files that are not canonical; exit 1 if any\n"
@@ -52,7 +53,7 @@ int cmd_fmt(int argc, char **argv)
 			continue;
 		}
 		struct scprof_profile *p = NULL;
-		if (cli_load_profile(src, &p) != EXIT_OK) {
+		if (cli_load_profile_unresolved(src, &p) != EXIT_OK) {
 			status = EXIT_USAGE;
 			continue;
 		}

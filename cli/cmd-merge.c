@@ -6,19 +6,21 @@
 
 static const char help[] =
 	"usage: scprof merge [-o OUT] [--to oci|spo|spo-json] [--default-action ACTION]\n"
-	"                    [--arch ARCH]... PROFILE PROFILE...\n"
+	"                    [--arch ARCH]... [--profile-dir DIR]... [--no-resolve]\n"
+	"                    PROFILE PROFILE...\n"
 	"\n"
 	"Union of profiles of any format.  Where several name a syscall with the same\n"
 	"conditions the more permissive action wins (KILL_PROCESS < KILL_THREAD < TRAP <\n"
 	"ERRNO < NOTIFY < TRACE < LOG < ALLOW), and a rule without arguments covers rules\n"
 	"with arguments that are not more permissive.  defaultAction, architectures,\n"
 	"flags and the listener come from the first profile unless options say otherwise.\n"
-	"The result is in canonical form, in the first profile's format.\n"
+	"The result is in canonical form, in the first profile's format.  Each profile's\n"
+	"base profiles are resolved first (see scprof resolve).\n"
 	"\n"
 	"  -o, --output OUT          write to OUT atomically (default: stdout)\n"
 	"      --to FORMAT           oci, spo or spo-json\n"
 	"      --default-action A    the result's defaultAction (e.g. SCMP_ACT_ERRNO)\n"
-	"  -a, --arch ARCH           the result's architectures (repeatable)\n"
+	"  -a, --arch ARCH           the result's architectures (repeatable)\n" CLI_RESOLVE_HELP
 	"  -h, --help                show this help\n";
 
 /* Merge @srcs (at least two) into one profile and write it; returns an exit code. */
@@ -75,6 +77,7 @@ int cmd_merge(int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ "default-action", required_argument, NULL, 'd' },
 		{ "arch", required_argument, NULL, 'a' },
+		CLI_RESOLVE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -85,6 +88,11 @@ int cmd_merge(int argc, char **argv)
 	size_t n_arches = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "o:a:h", opts, NULL)) != -1) {
+		int r = cli_resolve_option("merge", c, optarg);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
 		switch (c) {
 		case 'o':
 			output = optarg;

@@ -365,7 +365,7 @@ int cmd_record(int argc, char **argv)
 	/* everything that can be refused is refused before the workload runs */
 	_cleanup_(profile_freep) struct scprof_profile *base = NULL;
 
-	if (merge && cli_load_profile(merge, &base) != EXIT_OK)
+	if (merge && cli_load_profile_unresolved(merge, &base) != EXIT_OK)
 		return EXIT_USAGE;
 	if (check_output(out) < 0)
 		return EXIT_USAGE;

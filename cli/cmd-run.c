@@ -43,6 +43,9 @@ static const char help[] =
 	"      --log                  set SECCOMP_FILTER_FLAG_LOG: denials are logged too\n"
 	"      --best-effort          drop filter flags the kernel lacks, with a warning\n"
 	"      --no-enosys-stub       leave runc's ENOSYS stub out of the filter\n"
+	"      --profile-dir DIR      look base profiles up in DIR (repeatable; default:\n"
+	"                             ./profiles, then /etc/scprof/profiles)\n"
+	"      --no-resolve           do not resolve the profile's baseProfileName\n"
 	"  -h, --help                 show this help\n"
 	"\n"
 	"Exit status: CMD's own; 128+N when CMD is killed by signal N (159 for SIGSYS:\n"
@@ -177,6 +180,11 @@ static void decided_by(const struct scprof_profile *p, const struct scprof_seman
 		strbuf_adds(
 			why,
 			"the filter's bad-architecture action (the architecture is not listed)");
+	else if (sc && sc->n_rules && !p->rules[sc->rules[0].rule].line)
+		/* flattened with its base profiles: rules have no single position */
+		strbuf_addf(why, "a rule%s of %s or of its base profiles%s",
+			    sc->rules[0].n_conds ? " with argument conditions" : "", src,
+			    sc->rules[0].n_conds ? ", or the default" : "");
 	else if (sc && sc->n_rules && !sc->rules[0].n_conds)
 		strbuf_addf(why, "the rule at %s:%u:%u", src, p->rules[sc->rules[0].rule].line,
 			    p->rules[sc->rules[0].rule].col);
@@ -298,6 +306,7 @@ int cmd_run(int argc, char **argv)
 		{ "log", no_argument, NULL, 'l' },
 		{ "best-effort", no_argument, NULL, 'b' },
 		{ "no-enosys-stub", no_argument, NULL, 's' },
+		CLI_RESOLVE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -321,6 +330,8 @@ int cmd_run(int argc, char **argv)
 			continue;
 		}
 		r = cli_context_option("run", &ctx, c, optarg);
+		if (r == 0)
+			r = cli_resolve_option("run", c, optarg);
 		if (r < 0)
 			return EXIT_SETUP;
 		if (r > 0)

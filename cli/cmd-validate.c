@@ -6,7 +6,8 @@
 #include "scprof/profile.h"
 
 static const char help[] =
-	"usage: scprof validate [--json] [-q] [--compile] PROFILE...\n"
+	"usage: scprof validate [--json] [-q] [--compile] [--profile-dir DIR]... [--no-resolve]\n"
+	"                       PROFILE...\n"
 	"\n"
 	"Check profiles (OCI/Docker JSON, SPO YAML or JSON) and print every problem as\n"
 	"FILE:LINE:COL: error|warning: MESSAGE.\n"
@@ -17,6 +18,9 @@ static const char help[] =
 	"                tree, a filter over 4096 instructions (slow on huge profiles)\n"
 	"      --json    one JSON document: [{file, valid, diagnostics: [...]}]\n"
 	"  -h, --help    show this help\n"
+	"\n"
+	"A profile's baseProfileName is resolved too (see scprof resolve): a base that\n"
+	"cannot be found or read, a cycle, or too many levels is an input error.\n" CLI_RESOLVE_HELP
 	"\n"
 	"Exit status: 0 all valid, 1 some profile is invalid, 2 usage or I/O error.\n";
 
@@ -48,6 +52,7 @@ static int try_compile(const struct scprof_profile *p, struct scprof_diags *d)
 int cmd_validate(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		CLI_RESOLVE_OPTIONS,
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "compile", no_argument, NULL, 'c' },
@@ -57,6 +62,11 @@ int cmd_validate(int argc, char **argv)
 	bool json = false, quiet = false, compile = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		int r = cli_resolve_option("validate", c, optarg);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
 		switch (c) {
 		case 'j':
 			json = true;
@@ -85,6 +95,13 @@ int cmd_validate(int argc, char **argv)
 		struct scprof_profile *p = NULL;
 		_cleanup_error_ struct scprof_error *err = NULL;
 		int r = scprof_profile_load(src, &p, &d, &err);
+		/* a base is another input: its problems are input errors, as for other commands */
+		if (r == 0 && cli_resolve_bases(p, src) != EXIT_OK) {
+			scprof_profile_free(p);
+			scprof_diags_release(&d);
+			status = EXIT_USAGE;
+			continue;
+		}
 		if (r == 0 && compile)
 			r = try_compile(p, &d);
 		scprof_profile_free(p);

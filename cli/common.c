@@ -3,9 +3,50 @@
 #include "cli/cli.h"
 #include "format/node.h"
 #include "scprof/profile.h"
+#include "scprof/record.h"
 #include "scprof/semantic.h"
 
-int cli_load_profile(const char *source, struct scprof_profile **out)
+/* What --profile-dir and --no-resolve asked for; one command runs per process. */
+static struct {
+	const char *dirs[64];
+	size_t n_dirs;
+	bool off;
+} resolve_opts;
+
+int cli_resolve_option(const char *cmd, int opt, const char *arg)
+{
+	switch (opt) {
+	case 0x180:
+		if (resolve_opts.n_dirs == ARRAY_SIZE(resolve_opts.dirs)) {
+			cli_usage_error(cmd, "too many --profile-dir options");
+			return -1;
+		}
+		resolve_opts.dirs[resolve_opts.n_dirs++] = arg;
+		return 1;
+	case 0x181:
+		resolve_opts.off = true;
+		return 1;
+	}
+	return 0;
+}
+
+int cli_resolve_bases(struct scprof_profile *p, const char *source)
+{
+	_cleanup_error_ struct scprof_error *err = NULL;
+	struct scprof_flatten_opts o;
+
+	if (resolve_opts.off)
+		return EXIT_OK;
+	scprof_flatten_opts_init(&o);
+	o.dirs = resolve_opts.dirs;
+	o.n_dirs = resolve_opts.n_dirs;
+	o.lookup = scprof_runtime_base;
+	if (scprof_profile_flatten(p, source, &o, &err) < 0)
+		return cli_report(err);
+	return EXIT_OK;
+}
+
+int cli_load_profile_unresolved(const char *source, struct scprof_profile **out)
 {
 	_cleanup_error_ struct scprof_error *err = NULL;
 	int r = scprof_profile_load(source, out, NULL, &err);
@@ -13,6 +54,17 @@ int cli_load_profile(const char *source, struct scprof_profile **out)
 		return cli_report(err);
 	}
 	return EXIT_OK;
+}
+
+int cli_load_profile(const char *source, struct scprof_profile **out)
+{
+	int r = cli_load_profile_unresolved(source, out);
+	if (r == EXIT_OK && cli_resolve_bases(*out, source) != EXIT_OK) {
+		scprof_profile_free(*out);
+		*out = NULL;
+		r = EXIT_USAGE;
+	}
+	return r;
 }
 
 int cli_context_option(const char *cmd, struct scprof_context *ctx, int opt, const char *arg)

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "fmt", cmd_fmt, "rewrite profiles in canonical form" },
 	{ "convert", cmd_convert, "convert a profile between OCI JSON and SPO YAML" },
 	{ "merge", cmd_merge, "union several profiles into one" },
+	{ "resolve", cmd_resolve, "flatten a profile's base profiles into it" },
 	{ "diff", cmd_diff, "compare what two profiles allow and deny" },
 	{ "explain", cmd_explain, "syscall names and numbers, return codes, audit lines" },
 	{ "compile", cmd_compile, "compile a profile to a BPF program" },

@@ -126,6 +126,7 @@ struct scprof_profile {
 	size_t n_annotations;
 	struct node *metadata_extra; /* other metadata keys (namespace, labels...) */
 	char *base_profile_name;
+	unsigned base_line, base_col; /* of the baseProfileName value, 0 when built in memory */
 	char *state; /* "Enabled", "Disabled" or NULL */
 	int disabled; /* -1 absent, else 0 or 1 */
 	struct node *top_extra; /* other top-level keys (status...) */
@@ -224,6 +225,51 @@ SCPROF_PUBLIC void scprof_profile_canonicalize(struct scprof_profile *p);
  * the listener come from @a.  The result is canonical.
  */
 SCPROF_PUBLIC void scprof_profile_merge(struct scprof_profile *a, const struct scprof_profile *b);
+
+/* Base profiles (lib/profile/resolve.c): the Security Profiles Operator's limit. */
+#define SCPROF_BASE_MAX_LEVELS 15
+
+/*
+ * Built-in bases the caller supplies, for names no profile directory holds: fill
+ * *out (freed by the caller with scprof_profile_free()) and return 0, or -ENOENT
+ * for a name it does not know.  scprof_runtime_base() (scprof/record.h) is one.
+ */
+typedef int (*scprof_base_lookup_fn)(const char *name, struct scprof_profile **out, void *data);
+
+struct scprof_flatten_opts {
+	const char *const *dirs; /* profile directories in order; borrowed */
+	size_t n_dirs; /* 0: ./profiles, then /etc/scprof/profiles */
+	scprof_base_lookup_fn lookup; /* after the directories and the built-in profiles; or NULL */
+	void *lookup_data;
+};
+
+SCPROF_PUBLIC void scprof_flatten_opts_init(struct scprof_flatten_opts *o);
+
+/*
+ * Resolve @p's baseProfileName chain in place: each base is found (a file path
+ * relative to the profile naming it, else NAME.json, NAME.yaml or NAME.yml in the
+ * profile directories, else a built-in), read, and its syscalls united into @p by
+ * scprof_profile_merge(); everything else of @p is kept, and baseProfileName is
+ * removed.  The rules of a profile that had a base lose their positions (line
+ * 0): they come from several files.  @source is what @p was loaded from (a path,
+ * "-" or a built-in name; NULL for memory), for relative paths, cycles and
+ * messages.  At most SCPROF_BASE_MAX_LEVELS profiles, the first included.
+ * Returns 0 (also when @p has no base), or with *err in one line: -ENOENT a base
+ * not found, -ELOOP a cycle (named in full) or too many levels, -EOPNOTSUPP an
+ * oci:// reference, -EINVAL a base that does not parse or validate (at its
+ * file:line:column).  On failure @p is unchanged.  @opts may be NULL for the
+ * defaults.
+ */
+SCPROF_PUBLIC int scprof_profile_flatten(struct scprof_profile *p, const char *source,
+					 const struct scprof_flatten_opts *opts,
+					 struct scprof_error **err);
+
+/*
+ * Set the annotation the Security Profiles Operator writes after resolving bases:
+ * "syscalls", @p's rules as one line of JSON in the operator's shape (names,
+ * action, errnoRet and args; zero values left out as its omitempty fields do).
+ */
+SCPROF_PUBLIC void scprof_profile_annotate_syscalls(struct scprof_profile *p);
 
 #ifdef __cplusplus
 }

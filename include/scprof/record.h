@@ -116,6 +116,13 @@ SCPROF_PUBLIC void scprof_record_merge(struct scprof_profile *base,
  * static; NULL for a runtime we do not know.  *version gets the runtime version measured.
  */
 SCPROF_PUBLIC const char *const *scprof_runtime_syscalls(const char *runtime, const char **version);
+/*
+ * The built-in base profile of a runtime (a scprof_base_lookup_fn for
+ * scprof_flatten_opts.lookup): defaultAction ERRNO and one ALLOW rule for
+ * scprof_runtime_syscalls(@name).  Returns 0 with *out for the caller to free with
+ * scprof_profile_free(), or -ENOENT for a runtime we do not know.  @data is unused.
+ */
+SCPROF_PUBLIC int scprof_runtime_base(const char *name, struct scprof_profile **out, void *data);
 /* The known-dangerous syscalls that --mode audit denies; NULL-terminated, static. */
 SCPROF_PUBLIC const char *const *scprof_dangerous_syscalls(void);
 

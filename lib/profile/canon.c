@@ -134,23 +134,29 @@ void scprof_profile_canonicalize(struct scprof_profile *p)
 
 	/* merge neighbours with the same key */
 	size_t w = 0;
-	for (size_t i = 0; i < p->n_rules; i++) {
-		struct scprof_rule *r = &p->rules[i];
-		if (w && rule_key_cmp(&p->rules[w - 1], r) == 0) {
-			struct scprof_rule *into = &p->rules[w - 1];
-			into->names = xrealloc(into->names,
-					       (into->n_names + r->n_names) * sizeof(*into->names));
-			memcpy(into->names + into->n_names, r->names,
-			       r->n_names * sizeof(*r->names));
-			into->n_names += r->n_names;
-			r->n_names = 0;
-			scprof_rule_release(r);
+	for (size_t i = 0; i < p->n_rules;) {
+		struct scprof_rule *into = &p->rules[i];
+		size_t end = i + 1, total = into->n_names;
+		while (end < p->n_rules && rule_key_cmp(into, &p->rules[end]) == 0)
+			total += p->rules[end++].n_names;
+		if (end > i + 1) {
+			into->names =
+				xrealloc(into->names, (total ? total : 1) * sizeof(*into->names));
+			for (size_t j = i + 1; j < end; j++) {
+				struct scprof_rule *r = &p->rules[j];
+				memcpy(into->names + into->n_names, r->names,
+				       r->n_names * sizeof(*r->names));
+				into->n_names += r->n_names;
+				r->n_names = 0;
+				scprof_rule_release(r);
+			}
+			/* once per group: sorting after each merged rule made a big merge quadratic */
 			sort_unique_names(into);
-			continue;
 		}
 		if (w != i)
-			p->rules[w] = *r;
+			p->rules[w] = *into;
 		w++;
+		i = end;
 	}
 	p->n_rules = w;
 	sort_unique_strv(p->flags, &p->n_flags);
@@ -231,10 +237,12 @@ void scprof_profile_merge(struct scprof_profile *a, const struct scprof_profile 
 		if (e[i].dead)
 			continue;
 		struct scprof_rule *r = &rules[nr++];
-		scprof_rule_copy(r, e[i].rule);
-		for (size_t j = 0; j < r->n_names; j++)
-			free(r->names[j].name);
-		r->names = xrealloc(r->names, sizeof(*r->names));
+		/* copy all but the names: copying them for each name made a big merge quadratic */
+		struct scprof_rule shell = *e[i].rule;
+		shell.names = NULL;
+		shell.n_names = 0;
+		scprof_rule_copy(r, &shell);
+		r->names = xmalloc(sizeof(*r->names));
 		r->names[0] = (struct scprof_name){ .name = xstrdup(e[i].name) };
 		r->n_names = 1;
 	}

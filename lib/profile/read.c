@@ -566,6 +566,8 @@ static void decode_seccomp(struct reader *r, const struct node *n, struct scprof
 			set_string(r, &p->listener_metadata, v, "listenerMetadata");
 		} else if (!strcmp(k->name, "baseProfileName")) {
 			set_string(r, &p->base_profile_name, v, "baseProfileName");
+			p->base_line = v->line;
+			p->base_col = v->col;
 		} else if (!strcmp(k->name, "disabled")) {
 			if (want_kind(r, v, NODE_BOOL, "disabled"))
 				p->disabled = v->boolean;

@@ -3,7 +3,8 @@
  * What a recorded profile must know beyond the recording: the syscalls a
  * container runtime makes after it loaded the filter, and the syscalls that
  * --mode audit denies because a container rarely needs them and they are the
- * usual way out of one.
+ * usual way out of one.  The runtimes' lists are also the built-in base
+ * profiles (baseProfileName: runc).
  */
 #include <pthread.h>
 #include <string.h>
@@ -82,6 +83,24 @@ const char *const *scprof_runtime_syscalls(const char *runtime, const char **ver
 		return combined[i];
 	}
 	return NULL;
+}
+
+int scprof_runtime_base(const char *name, struct scprof_profile **out, void *data UNUSED)
+{
+	const char *const *names = scprof_runtime_syscalls(name, NULL);
+
+	*out = NULL;
+	if (!names)
+		return -ENOENT;
+	struct scprof_profile *p = scprof_profile_new();
+
+	p->default_action = SCPROF_ACT_ERRNO;
+	struct scprof_rule *r = scprof_profile_add_rule(p, SCPROF_ACT_ALLOW);
+
+	for (size_t i = 0; names[i]; i++)
+		scprof_rule_add_name(r, names[i]);
+	*out = p;
+	return 0;
 }
 
 /*

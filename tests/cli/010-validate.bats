@@ -75,7 +75,7 @@ metadata:
     description: test
 spec:
   defaultAction: SCMP_ACT_ERRNO
-  baseProfileName: runc-v1.1.0
+  baseProfileName: runc
   state: Enabled
   architectures: [SCMP_ARCH_X86_64]
   syscalls:
