@@ -514,10 +514,6 @@ int cmd_run(int argc, char **argv)
 		cli_usage_error("run", "no command given; write it after '--'");
 		return EXIT_SETUP;
 	}
-	if (sb.n_groups && !sb.set_ids) {
-		cli_usage_error("run", "--groups needs --user");
-		return EXIT_SETUP;
-	}
 	if (pod && pod_conflict(given)) {
 		cli_usage_error(
 			"run",
@@ -528,6 +524,10 @@ int cmd_run(int argc, char **argv)
 	if (!pod && (popts.container || popts.seccomp_root || popts.seccomp_default)) {
 		cli_usage_error("run",
 				"--container, --seccomp-root and --seccomp-default go with --pod");
+		return EXIT_SETUP;
+	}
+	if (sb.n_groups && !sb.set_ids) {
+		cli_usage_error("run", "--groups needs --user");
 		return EXIT_SETUP;
 	}
 	char **cmd = argv + optind;
