@@ -102,6 +102,11 @@ static const struct node_key *key_of(const struct node *obj, const char *key)
 	return NULL;
 }
 
+static const char *article(enum node_kind kind)
+{
+	return kind == NODE_ARRAY || kind == NODE_OBJECT ? "an" : "a";
+}
+
 /* @obj's @key, NULL when absent or null; an error when present and not of @kind. */
 static int get(struct reader *r, const struct node *obj, const char *path, const char *key,
 	       enum node_kind kind, const struct node **out)
@@ -111,10 +116,8 @@ static int get(struct reader *r, const struct node *obj, const char *path, const
 	if (!n || n->kind == NODE_NULL)
 		return 0;
 	if (n->kind != kind)
-		return fail(r, n, "%s.%s must be %s %s, not %s %s", path, key,
-			    kind == NODE_ARRAY || kind == NODE_OBJECT ? "an" : "a",
-			    node_kind_name(kind), n->kind == NODE_ARRAY ? "an" : "a",
-			    node_kind_name(n->kind));
+		return fail(r, n, "%s.%s must be %s %s, not %s %s", path, key, article(kind),
+			    node_kind_name(kind), article(n->kind), node_kind_name(n->kind));
 	*out = n;
 	return 0;
 }
@@ -344,7 +347,8 @@ static int not_here(struct reader *r, const struct node *psc, const struct node 
 	const char *path;
 	static const char *const keys[] = { "seLinuxOptions", "windowsOptions", "appArmorProfile" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		bool in_container = node_get(csc, keys[i]) != NULL;
+		const struct node *cv = node_get(csc, keys[i]);
+		bool in_container = cv && cv->kind != NODE_NULL;
 		const struct node *sc = in_container ? csc : psc;
 		path = in_container ? cpath : ppath;
 		n = node_get(sc, keys[i]);
@@ -410,19 +414,20 @@ static void add_group(struct scprof_pod_context *c, gid_t g)
 	c->groups[c->n_groups++] = g;
 }
 
-/* The image's /etc/passwd and /etc/group, which here are the host's. */
-static void image_groups(struct scprof_pod_context *c, bool add_memberships)
+/*
+ * The image's /etc/passwd and /etc/group, which here are the host's: the
+ * primary group when runAsGroup is not given, and the user's memberships.
+ */
+static void image_groups(struct scprof_pod_context *c, gid_t image_gid, bool add_memberships)
 {
 	struct passwd pw, *res = NULL;
 	char buf[4096];
-	if (!c->run_as_group_set)
-		c->gid = 0;
-	if (getpwuid_r(c->uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
-		if (!c->run_as_group_set && c->run_as_user_set)
-			c->gid = pw.pw_gid;
-	} else {
+	if (getpwuid_r(c->uid, &pw, buf, sizeof(buf), &res) != 0)
 		res = NULL;
-	}
+	if (!c->run_as_group_set && c->run_as_user_set)
+		c->gid = res ? pw.pw_gid : 0; /* containerd WithUserID */
+	else if (!c->run_as_group_set)
+		c->gid = image_gid;
 	add_group(c, c->gid);
 	if (!add_memberships || !res)
 		return;
@@ -483,7 +488,7 @@ static int identity(struct reader *r, const struct node *psc, const struct node 
 	if (!c->set_ids) {
 		c->gid = r->o->image_gid;
 	} else {
-		image_groups(c, !c->strict_groups);
+		image_groups(c, r->o->image_gid, !c->strict_groups);
 		if (fs) {
 			get_id(r, fs, "", "group", &v);
 			add_group(c, (gid_t)v);

@@ -104,6 +104,22 @@ static void test_identity(void **state)
 	assert_int_equal(c->groups[1], 3000);
 	assert_int_equal(c->groups[2], 4000);
 	scprof_pod_context_free(c);
+
+	/* fsGroup alone: the image's user and group stay, fsGroup joins them */
+	struct scprof_pod_opts o = defaults;
+	o.image_uid = 4444;
+	o.image_gid = 55;
+	c = parse_with("kind: Pod\n"
+		       "spec:\n"
+		       "  securityContext: {fsGroup: 777, supplementalGroupsPolicy: Strict}\n"
+		       "  containers: [{name: app}]\n",
+		       &o);
+	assert_true(c->set_ids);
+	assert_int_equal(c->uid, 4444);
+	assert_int_equal(c->gid, 55);
+	assert_int_equal(c->n_groups, 2);
+	assert_int_equal(c->groups[1], 777);
+	scprof_pod_context_free(c);
 }
 
 static void test_capabilities(void **state)
