@@ -2,6 +2,7 @@
 /* scprof run: a command under a profile and a container-style security context, failing closed. */
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -9,6 +10,7 @@
 #include "audit/record.h"
 #include "cli/cli.h"
 #include "scprof/compile.h"
+#include "scprof/pod.h"
 #include "scprof/sandbox.h"
 
 static const char help[] =
@@ -41,7 +43,19 @@ static const char help[] =
 	"      --audit                turn every action but ALLOW into LOG: see in the\n"
 	"                             kernel log what would be denied, without denying\n"
 	"      --log                  set SECCOMP_FILTER_FLAG_LOG: denials are logged too\n"
-	"      --best-effort          drop filter flags the kernel lacks, with a warning\n"
+	"      --pod FILE             apply the securityContext of a container of a Pod\n"
+	"                             manifest (or of a workload's pod template), as the\n"
+	"                             kubelet and containerd would; not with -p, --user,\n"
+	"                             --groups, --cap-add, --cap-drop, --no-new-privs or\n"
+	"                             --allow-privilege-escalation\n"
+	"      --container NAME       the container (default: the only one); init and\n"
+	"                             ephemeral containers too\n"
+	"      --seccomp-root DIR     where Localhost profiles are (default:\n"
+	"                             /var/lib/kubelet/seccomp)\n"
+	"      --seccomp-default      RuntimeDefault when the pod sets no profile, as the\n"
+	"                             kubelet's --seccomp-default (default: Unconfined)\n"
+	"      --best-effort          drop filter flags the kernel lacks, and go on past\n"
+	"                             pod fields scprof cannot apply, with a warning each\n"
 	"      --no-enosys-stub       leave runc's ENOSYS stub out of the filter\n"
 	"      --profile-dir DIR      look base profiles up in DIR (repeatable; default:\n"
 	"                             ./profiles, then /etc/scprof/profiles)\n"
@@ -288,6 +302,99 @@ static void report_records(struct audit_reader *rd, pid_t pid, const char *cmd, 
 			"the kernel dropped or rate-limited some records; the list may be incomplete");
 }
 
+/* What --pod decides, kept for the child's setup (the sysctl strings are borrowed). */
+struct pod_run {
+	struct scprof_pod_context *pc;
+	struct scprof_sandbox_sysctl *sysctls;
+};
+
+/* Options that say what the pod manifest says too: refused together with --pod. */
+enum {
+	OPT_PROFILE = 1 << 0,
+	OPT_USER = 1 << 1,
+	OPT_GROUPS = 1 << 2,
+	OPT_CAPS = 1 << 3,
+	OPT_NNP = 1 << 4,
+};
+
+static const char *pod_conflict(unsigned given)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+		{ OPT_PROFILE, "--profile" },
+		{ OPT_USER, "--user" },
+		{ OPT_GROUPS, "--groups" },
+		{ OPT_CAPS, "--cap-add/--cap-drop" },
+		{ OPT_NNP, "--no-new-privs/--allow-privilege-escalation" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (given & names[i].bit)
+			return names[i].name;
+	return NULL;
+}
+
+/*
+ * Read the manifest and turn the container's context into @sb, @src and the
+ * capabilities for the profile's includes/excludes.  Returns an exit code.
+ */
+static int pod_setup(const char *file, const char *cmd, const struct scprof_pod_opts *o,
+		     bool best_effort, struct scprof_sandbox *sb, const char **src, uint64_t *caps,
+		     struct pod_run *pr)
+{
+	_cleanup_error_ struct scprof_error *err = NULL;
+	if (scprof_pod_load(file, o, &pr->pc, &err) < 0) {
+		cli_report(err);
+		return EXIT_SETUP;
+	}
+	const struct scprof_pod_context *pc = pr->pc;
+	for (size_t i = 0; i < pc->n_unsupported; i++) {
+		const struct scprof_pod_unsupported *u = &pc->unsupported[i];
+		if (best_effort)
+			fprintf(stderr, "%s:%u:%u: warning: %s is not applied: %s\n", pc->file,
+				u->line, u->col, u->field, u->why);
+		else
+			fprintf(stderr, "%s:%u:%u: %s cannot be applied: %s\n", pc->file, u->line,
+				u->col, u->field, u->why);
+	}
+	if (pc->n_unsupported && !best_effort) {
+		cli_error("not running '%s' without what the pod asks; --best-effort would", cmd);
+		return EXIT_SETUP;
+	}
+
+	if (pc->set_ids) {
+		sb->set_ids = true;
+		sb->uid = pc->uid;
+		sb->gid = pc->gid;
+		sb->n_groups = pc->n_groups;
+		memcpy(sb->groups, pc->groups, pc->n_groups * sizeof(*pc->groups));
+	}
+	sb->set_caps = true;
+	sb->oci_caps = true;
+	sb->caps = pc->caps;
+	*caps = pc->caps;
+	sb->no_new_privs = pc->no_new_privs;
+	sb->read_only_root = pc->read_only_root;
+	pr->sysctls = xcalloc(pc->n_sysctls + 1, sizeof(*pr->sysctls));
+	for (size_t i = 0; i < pc->n_sysctls; i++) {
+		pr->sysctls[i] =
+			(struct scprof_sandbox_sysctl){ pc->sysctls[i].path, pc->sysctls[i].value };
+		sb->namespaces |= pc->sysctls[i].ns == SCPROF_POD_SYSCTL_NET ? CLONE_NEWNET :
+									       CLONE_NEWIPC;
+	}
+	sb->sysctls = pr->sysctls;
+	sb->n_sysctls = pc->n_sysctls;
+	/* containerd loads no filter for a privileged container, whatever the pod says */
+	if (pc->privileged || pc->seccomp == SCPROF_POD_SECCOMP_UNCONFINED)
+		*src = "unconfined";
+	else if (pc->seccomp == SCPROF_POD_SECCOMP_RUNTIME_DEFAULT)
+		*src = "runtime/default";
+	else
+		*src = pc->seccomp_path;
+	return EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -306,6 +413,10 @@ int cmd_run(int argc, char **argv)
 		{ "log", no_argument, NULL, 'l' },
 		{ "best-effort", no_argument, NULL, 'b' },
 		{ "no-enosys-stub", no_argument, NULL, 's' },
+		{ "pod", required_argument, NULL, 0x110 },
+		{ "container", required_argument, NULL, 0x111 },
+		{ "seccomp-root", required_argument, NULL, 0x112 },
+		{ "seccomp-default", no_argument, NULL, 0x113 },
 		CLI_RESOLVE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -319,6 +430,10 @@ int cmd_run(int argc, char **argv)
 	bool cap_opts = false;
 	int c, r;
 	struct audit_reader *kmsg = NULL;
+	const char *pod = NULL;
+	struct scprof_pod_opts popts = { .seccomp_root = NULL };
+	struct pod_run pr = { NULL, NULL };
+	unsigned given = 0;
 
 	scprof_context_init(&ctx);
 	scprof_compile_opts_init(&copts);
@@ -339,14 +454,29 @@ int cmd_run(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			src = optarg;
+			given |= OPT_PROFILE;
 			break;
 		case 'u':
 			if (parse_user(optarg, &sb) < 0)
 				return EXIT_SETUP;
+			given |= OPT_USER;
 			break;
 		case 'g':
 			if (parse_groups(optarg, &sb) < 0)
 				return EXIT_SETUP;
+			given |= OPT_GROUPS;
+			break;
+		case 0x110:
+			pod = optarg;
+			break;
+		case 0x111:
+			popts.container = optarg;
+			break;
+		case 0x112:
+			popts.seccomp_root = optarg;
+			break;
+		case 0x113:
+			popts.seccomp_default = true;
 			break;
 		case 'A':
 		case 'D': {
@@ -358,13 +488,16 @@ int cmd_run(int argc, char **argv)
 			else
 				drop |= v;
 			cap_opts = true;
+			given |= OPT_CAPS;
 			break;
 		}
 		case 'n':
 			sb.no_new_privs = true;
+			given |= OPT_NNP;
 			break;
 		case 'e':
 			sb.no_new_privs = false;
+			given |= OPT_NNP;
 			break;
 		case 'U':
 			audit = true;
@@ -389,6 +522,18 @@ int cmd_run(int argc, char **argv)
 		cli_usage_error("run", "no command given; write it after '--'");
 		return EXIT_SETUP;
 	}
+	if (pod && pod_conflict(given)) {
+		cli_usage_error(
+			"run",
+			"--pod sets the profile, ids, capabilities and no_new_privs; drop %s or edit the manifest",
+			pod_conflict(given));
+		return EXIT_SETUP;
+	}
+	if (!pod && (popts.container || popts.seccomp_root || popts.seccomp_default)) {
+		cli_usage_error("run",
+				"--container, --seccomp-root and --seccomp-default go with --pod");
+		return EXIT_SETUP;
+	}
 	if (sb.n_groups && !sb.set_ids) {
 		cli_usage_error("run", "--groups needs --user");
 		return EXIT_SETUP;
@@ -403,12 +548,27 @@ int cmd_run(int argc, char **argv)
 		sb.set_caps = true;
 		sb.caps = final;
 	}
+	if (pod) {
+		popts.image_uid = getuid();
+		popts.image_gid = getgid();
+		popts.privileged_caps = scprof_caps_current();
+		sb.no_new_privs = false;
+		if (pod_setup(pod, cmd[0], &popts, best_effort, &sb, &src, &final, &pr) !=
+		    EXIT_OK) {
+			scprof_pod_context_free(pr.pc);
+			free(pr.sysctls);
+			return EXIT_SETUP;
+		}
+	}
 	if (!caps_for_profile)
 		ctx.caps = final;
 
 	struct scprof_profile *p = NULL;
-	if (cli_load_profile(src, &p) != EXIT_OK)
+	if (cli_load_profile(src, &p) != EXIT_OK) {
+		scprof_pod_context_free(pr.pc);
+		free(pr.sysctls);
 		return EXIT_SETUP;
+	}
 	if (audit)
 		to_audit_mode(p);
 	_cleanup_error_ struct scprof_error *err = NULL;
@@ -490,5 +650,7 @@ out:
 	scprof_bpf_free(prog);
 	scprof_semantic_free(s);
 	scprof_profile_free(p);
+	scprof_pod_context_free(pr.pc);
+	free(pr.sysctls);
 	return status;
 }

@@ -14,6 +14,12 @@
 extern "C" {
 #endif
 
+/* A sysctl to write in the new namespaces: /proc/sys/@path gets @value. */
+struct scprof_sandbox_sysctl {
+	const char *path; /* borrowed; relative to /proc/sys */
+	const char *value; /* borrowed */
+};
+
 struct scprof_sandbox {
 	bool set_ids; /* setgroups, setresgid, setresuid */
 	uid_t uid;
@@ -22,7 +28,12 @@ struct scprof_sandbox {
 	size_t n_groups;
 	bool set_caps; /* apply @caps to the bounding, permitted, effective, inheritable and ambient sets */
 	uint64_t caps;
+	bool oci_caps; /* only bounding, permitted and effective, as containerd and CRI-O set them */
 	bool no_new_privs;
+	int namespaces; /* CLONE_NEWNET, CLONE_NEWIPC...: new namespaces, made first */
+	bool read_only_root; /* in a new mount namespace, mounts private, then / read-only */
+	const struct scprof_sandbox_sysctl *sysctls; /* borrowed; written after the namespaces */
+	size_t n_sysctls;
 	const struct scprof_bpf *prog; /* borrowed; NULL: no filter */
 	unsigned flags; /* SECCOMP_FILTER_FLAG_* */
 };
@@ -38,8 +49,9 @@ SCPROF_PUBLIC bool scprof_seccomp_action_available(uint32_t ret);
 SCPROF_PUBLIC uint64_t scprof_caps_current(void);
 
 /*
- * Fork and exec @argv (PATH searched) in the context @sb: groups and ids, then
- * capabilities, then no_new_privs, then the filter, right before execve, as an
+ * Fork and exec @argv (PATH searched) in the context @sb: new namespaces, a
+ * read-only root and sysctls first, while the privileges they need are there;
+ * then groups and ids, then capabilities, then no_new_privs, then the filter, right before execve, as an
  * OCI runtime does.  When no_new_privs is off and CAP_SYS_ADMIN is dropped, the
  * filter is loaded first, while the privilege to load it is still there, so it
  * must allow the calls that follow.  Nothing runs unconfined: a failure at any

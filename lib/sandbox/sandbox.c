@@ -9,7 +9,10 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -23,6 +26,10 @@
 #define LAST_CAP 40
 
 enum step {
+	STEP_UNSHARE,
+	STEP_PRIVATE,
+	STEP_READ_ONLY,
+	STEP_SYSCTL,
 	STEP_FILTER,
 	STEP_GROUPS,
 	STEP_GID,
@@ -36,6 +43,10 @@ enum step {
 };
 
 static const char *const step_names[] = {
+	[STEP_UNSHARE] = "create the new namespaces",
+	[STEP_PRIVATE] = "make the mounts of the new mount namespace private",
+	[STEP_READ_ONLY] = "remount / read-only",
+	[STEP_SYSCTL] = "set a sysctl",
 	[STEP_FILTER] = "load the seccomp filter",
 	[STEP_GROUPS] = "set the supplementary groups",
 	[STEP_GID] = "set the group id",
@@ -82,13 +93,18 @@ uint64_t scprof_caps_current(void)
 	return (uint64_t)d[0].permitted | ((uint64_t)d[1].permitted << 32);
 }
 
-static void report(int fd, enum step step, int err)
+static void report_at(int fd, enum step step, int err, int index)
 {
-	int msg[2] = { (int)step, err };
+	int msg[3] = { (int)step, err, index };
 	/* nothing to do if this fails: the child exits anyway, and the parent sees no exec */
 	if (write(fd, msg, sizeof(msg)) < 0) {
 	}
 	_exit(step == STEP_EXEC ? (err == ENOENT ? 127 : 126) : 125);
+}
+
+static void report(int fd, enum step step, int err)
+{
+	report_at(fd, step, err, 0);
 }
 
 static int load_filter(const struct scprof_sandbox *sb)
@@ -97,9 +113,47 @@ static int load_filter(const struct scprof_sandbox *sb)
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, sb->flags, &fprog);
 }
 
-static void __attribute__((noreturn))
-child(const struct scprof_sandbox *sb, char *const argv[], int fd)
+/* What the parent prepares for the child, which may only make async-signal-safe calls. */
+struct prepared {
+	unsigned long root_flags; /* MS_NOSUID... of /, kept on the read-only remount */
+	char **sysctl_paths; /* absolute */
+};
+
+static void write_sysctls(const struct scprof_sandbox *sb, const struct prepared *pre, int fd)
 {
+	for (size_t i = 0; i < sb->n_sysctls; i++) {
+		int f = open(pre->sysctl_paths[i], O_WRONLY | O_CLOEXEC);
+		size_t len = strlen(sb->sysctls[i].value);
+		if (f < 0)
+			report_at(fd, STEP_SYSCTL, errno, (int)i);
+		if (write(f, sb->sysctls[i].value, len) != (ssize_t)len)
+			report_at(fd, STEP_SYSCTL, errno ? errno : EIO, (int)i);
+		close(f);
+	}
+}
+
+/* Namespaces, the read-only root and sysctls: what needs privileges, so first. */
+static void isolate(const struct scprof_sandbox *sb, const struct prepared *pre, int fd)
+{
+	int ns = sb->namespaces | (sb->read_only_root ? CLONE_NEWNS : 0);
+	if (ns && unshare(ns) < 0)
+		report(fd, STEP_UNSHARE, errno);
+	if (sb->read_only_root) {
+		/* first private, or the remount would reach the host's / through shared propagation */
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			report(fd, STEP_PRIVATE, errno);
+		if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | pre->root_flags,
+			  NULL) < 0)
+			report(fd, STEP_READ_ONLY, errno);
+	}
+	write_sysctls(sb, pre, fd);
+}
+
+static void __attribute__((noreturn))
+child(const struct scprof_sandbox *sb, const struct prepared *pre, char *const argv[], int fd)
+{
+	isolate(sb, pre, fd);
+
 	/* without no_new_privs, loading needs CAP_SYS_ADMIN: load while it is still there */
 	bool loses_admin = sb->set_caps ? !(sb->caps & (1ULL << CAP_SYS_ADMIN_BIT)) :
 					  sb->set_ids && sb->uid != 0;
@@ -127,13 +181,15 @@ child(const struct scprof_sandbox *sb, char *const argv[], int fd)
 		struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 		struct __user_cap_data_struct d[2];
 		uint32_t lo = (uint32_t)sb->caps, hi = (uint32_t)(sb->caps >> 32);
-		d[0] = (struct __user_cap_data_struct){ lo, lo, lo };
-		d[1] = (struct __user_cap_data_struct){ hi, hi, hi };
+		/* containerd leaves inheritable empty since CVE-2022-24769, and ambient too */
+		uint32_t ilo = sb->oci_caps ? 0 : lo, ihi = sb->oci_caps ? 0 : hi;
+		d[0] = (struct __user_cap_data_struct){ lo, lo, ilo };
+		d[1] = (struct __user_cap_data_struct){ hi, hi, ihi };
 		if (syscall(SYS_capset, &h, d) < 0)
 			report(fd, STEP_CAPSET, errno);
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 			report(fd, STEP_AMBIENT, errno);
-		for (int c = 0; c <= LAST_CAP; c++)
+		for (int c = 0; c <= LAST_CAP && !sb->oci_caps; c++)
 			if ((sb->caps & (1ULL << c)) &&
 			    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0 &&
 			    errno != EINVAL)
@@ -148,26 +204,75 @@ child(const struct scprof_sandbox *sb, char *const argv[], int fd)
 	_exit(127);
 }
 
+static void prepare(const struct scprof_sandbox *sb, struct prepared *pre)
+{
+	static const struct {
+		unsigned long st, ms;
+	} keep[] = {
+		{ ST_NOSUID, MS_NOSUID },	  { ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },	  { ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+	};
+	struct statvfs st;
+	pre->root_flags = 0;
+	/* a bind remount that drops one of these is refused where they are locked */
+	if (sb->read_only_root && statvfs("/", &st) == 0)
+		for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+			if (st.f_flag & keep[i].st)
+				pre->root_flags |= keep[i].ms;
+	pre->sysctl_paths = xcalloc(sb->n_sysctls + 1, sizeof(char *));
+	for (size_t i = 0; i < sb->n_sysctls; i++)
+		pre->sysctl_paths[i] = xasprintf("/proc/sys/%s", sb->sysctls[i].path);
+}
+
+static void prepared_release(const struct scprof_sandbox *sb, struct prepared *pre)
+{
+	for (size_t i = 0; i < sb->n_sysctls; i++)
+		free(pre->sysctl_paths[i]);
+	free(pre->sysctl_paths);
+}
+
+/* The child's report of step @msg[0] failing with errno @msg[1] (@msg[2]: which sysctl). */
+static int child_failed(const struct scprof_sandbox *sb, char *const argv[], const int msg[3],
+			int *exec_errno, struct scprof_error **err)
+{
+	if (msg[0] == STEP_EXEC) {
+		*exec_errno = msg[1];
+		return error_set(err, -msg[1], "cannot run '%s': %s", argv[0], strerror(msg[1]));
+	}
+	if (msg[0] == STEP_SYSCTL && msg[2] >= 0 && (size_t)msg[2] < sb->n_sysctls)
+		return error_set(err, -msg[1], "cannot set the sysctl '%s' to '%s': %s",
+				 sb->sysctls[msg[2]].path, sb->sysctls[msg[2]].value,
+				 strerror(msg[1]));
+	if (msg[0] < 0 || (size_t)msg[0] >= ARRAY_SIZE(step_names))
+		return error_set(err, -EIO, "the child reported an unknown step");
+	return error_set(err, -msg[1], "cannot %s: %s", step_names[msg[0]], strerror(msg[1]));
+}
+
 pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[], int *exec_errno,
 			   struct scprof_error **err)
 {
+	struct prepared pre;
 	*exec_errno = 0;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return error_set(err, -errno, "cannot create a pipe: %s", strerror(errno));
+	prepare(sb, &pre);
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
 		close(p[0]);
 		close(p[1]);
+		prepared_release(sb, &pre);
 		return error_set(err, -e, "cannot fork: %s", strerror(e));
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child(sb, argv, p[1]);
+		child(sb, &pre, argv, p[1]);
 	}
 	close(p[1]);
-	int msg[2];
+	prepared_release(sb, &pre);
+	int msg[3];
 	ssize_t n;
 	do
 		n = read(p[0], msg, sizeof(msg));
@@ -179,9 +284,5 @@ pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[], 
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (msg[0] == STEP_EXEC) {
-		*exec_errno = msg[1];
-		return error_set(err, -msg[1], "cannot run '%s': %s", argv[0], strerror(msg[1]));
-	}
-	return error_set(err, -msg[1], "cannot %s: %s", step_names[msg[0]], strerror(msg[1]));
+	return child_failed(sb, argv, msg, exec_errno, err);
 }
