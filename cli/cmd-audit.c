@@ -50,7 +50,7 @@ static const char help[] =
 	"Exit status: 0 ok, 2 usage error or unusable input.\n";
 
 enum format { FORMAT_TABLE, FORMAT_JSON, FORMAT_PROFILE };
-enum source { SOURCE_AUTO, SOURCE_KMSG, SOURCE_AUDITD, SOURCE_FILE };
+enum source { SOURCE_AUTO, SOURCE_KMSG, SOURCE_AUDITD, SOURCE_NETLINK, SOURCE_FILE };
 
 #define AUDITD_CONF "/etc/audit/auditd.conf"
 #define AUDITD_LOG "/var/log/audit/audit.log"
@@ -106,7 +106,13 @@ struct state {
 	size_t n_kills, kills_alloc;
 
 	uint64_t records, kept, bad, suppressed, suppressed_lines, lost_lines, audit_lost;
-	uint64_t kmsg_lost, overlong;
+	uint64_t kmsg_lost, netlink_lost, overlong;
+	bool since_reached; /* a record from --since on was read: loss notices count */
+	/* live after history: skip what the history had, up to its last record */
+	bool dedupe, have_last;
+	int64_t last_sec;
+	unsigned last_msec;
+	uint64_t last_serial;
 
 	/* container ids of live pids */
 	struct {
@@ -278,7 +284,7 @@ static void live_line(struct strbuf *sb, const struct audit_record *r, const cha
 	if (r->type == AUDIT_TYPE_ANOM_ABEND) {
 		strbuf_addf(sb, "killed (signal %lld)", (long long)r->sig);
 	} else {
-		audit_action_format(r->code, act, sizeof(act));
+		audit_record_action_format(r->code, act, sizeof(act));
 		strbuf_addf(sb, "%-12s %s %s", act, r->arch_info ? r->arch_info->name : "?",
 			    r->syscall_name ? r->syscall_name : "?");
 		if (!r->syscall_name)
@@ -342,22 +348,56 @@ static void handle_record(struct state *st, const struct audit_record *r, struct
 	count_calls(st, &k, 1);
 }
 
+/*
+ * Remember where the history ended; once live, skip what it already had.  Also
+ * notes when --since is reached, from which on loss notices count.
+ */
+static bool seen_before(struct state *st, const struct audit_record *r)
+{
+	if (!(r->have & AUDIT_HAVE_TIME))
+		return false;
+	if (st->o->have_since && !st->since_reached &&
+	    (r->sec > st->o->since_sec ||
+	     (r->sec == st->o->since_sec && r->msec >= st->o->since_msec)))
+		st->since_reached = true;
+	bool newer = !st->have_last || r->sec > st->last_sec ||
+		     (r->sec == st->last_sec &&
+		      (r->msec > st->last_msec ||
+		       (r->msec == st->last_msec && r->serial > st->last_serial)));
+	if (st->dedupe)
+		return !newer;
+	if (newer) {
+		st->have_last = true;
+		st->last_sec = r->sec;
+		st->last_msec = r->msec;
+		st->last_serial = r->serial;
+	}
+	return false;
+}
+
 static void handle_line(struct state *st, const char *line, size_t len, struct strbuf *out)
 {
 	uint64_t n;
 	switch (audit_line_kind(line, len, &n)) {
 	case AUDIT_LINE_SECCOMP:
 	case AUDIT_LINE_ABEND:
-		if (audit_record_parse(line, len, &st->rec, NULL) < 0)
+		if (audit_record_parse(line, len, &st->rec, NULL) < 0) {
 			st->bad++;
-		else
-			handle_record(st, &st->rec, out);
+			break;
+		}
+		if (seen_before(st, &st->rec))
+			break;
+		handle_record(st, &st->rec, out);
 		break;
 	case AUDIT_LINE_SUPPRESSED:
+		if (st->o->have_since && !st->since_reached)
+			break;
 		st->suppressed += n;
 		st->suppressed_lines++;
 		break;
 	case AUDIT_LINE_LOST:
+		if (st->o->have_since && !st->since_reached)
+			break;
 		st->lost_lines++;
 		if (n > st->audit_lost)
 			st->audit_lost = n;
@@ -571,7 +611,7 @@ static void print_table(struct state *st, FILE *f)
 		size_t w = strlen(st->names[st->entries[i].exe]);
 		if (w > width)
 			width = w > 48 ? 48 : w;
-		w = audit_action_format(st->entries[i].code, act, sizeof(act));
+		w = audit_record_action_format(st->entries[i].code, act, sizeof(act));
 		if (w > awidth)
 			awidth = w;
 	}
@@ -585,7 +625,7 @@ static void print_table(struct state *st, FILE *f)
 		       st->entries[j].code == st->entries[i].code)
 			total += st->entries[j++].count;
 		char act[40];
-		audit_action_format(st->entries[i].code, act, sizeof(act));
+		audit_record_action_format(st->entries[i].code, act, sizeof(act));
 		_cleanup_strbuf_ struct strbuf calls = STRBUF_INIT;
 		group_calls(st->entries + i, j - i, &calls);
 		bool first = i == 0 || st->entries[i - 1].exe != st->entries[i].exe;
@@ -629,6 +669,10 @@ static void print_notes(const struct state *st, FILE *f, bool table)
 	if (st->kmsg_lost)
 		fprintf(f, "%spossible loss: %llu kernel log record%s overwritten before read\n",
 			lead, (unsigned long long)st->kmsg_lost, st->kmsg_lost == 1 ? "" : "s");
+	if (st->netlink_lost)
+		fprintf(f, "%spossible loss: the audit socket's buffer overflowed %llu time%s\n",
+			lead, (unsigned long long)st->netlink_lost,
+			st->netlink_lost == 1 ? "" : "s");
 	if (st->overlong)
 		fprintf(f, "%s%llu line%s longer than %u bytes skipped\n", lead,
 			(unsigned long long)st->overlong, st->overlong == 1 ? "" : "s",
@@ -971,73 +1015,103 @@ static int follow(struct state *st, struct audit_reader *rd, bool kmsg)
 	return EXIT_OK;
 }
 
+/* One file, to its end or, with --follow, until interrupted. */
+static int read_log(struct state *st, const struct options *o, const char *path, bool follow_it)
+{
+	_cleanup_error_ struct scprof_error *err = NULL;
+	struct audit_reader *rd = NULL;
+	int rc = EXIT_OK;
+	if (!follow_it && strcmp(path, "-")) {
+		int r = read_parallel(st, path);
+		if (r)
+			st->opened |= r > 0;
+		if (r)
+			return r < 0 ? EXIT_USAGE : EXIT_OK;
+	}
+	if (audit_reader_open(path, follow_it, &rd, &err) < 0) {
+		cli_error("%s", err->msg);
+		return EXIT_USAGE;
+	}
+	st->opened = true;
+	if (follow_it) {
+		/* without --since, only what is written from now on */
+		if (!o->have_since)
+			audit_reader_skip_to_end(rd);
+		rc = follow(st, rd, false);
+	} else if (!drain(st, rd)) {
+		rc = EXIT_USAGE;
+	}
+	st->overlong += audit_reader_overlong(rd);
+	audit_reader_free(rd);
+	return rc;
+}
+
+/* The kernel's buffer: what is there, or with --follow what comes. */
+static int read_kmsg(struct state *st, const struct options *o, bool follow_it)
+{
+	_cleanup_error_ struct scprof_error *err = NULL;
+	struct audit_reader *rd = NULL;
+	if (audit_reader_open_kmsg(NULL, !follow_it || o->have_since, &rd, &err) < 0) {
+		cli_error("%s", err->msg);
+		return EXIT_USAGE;
+	}
+	st->opened = true;
+	if (follow_it && !o->keep_ratelimit) {
+		audit_tune_lift(&tune, true, false);
+		atexit(restore_tune);
+	}
+	int rc = follow_it ? follow(st, rd, true) : (drain(st, rd) ? EXIT_OK : EXIT_USAGE);
+	restore_tune();
+	st->kmsg_lost += audit_reader_lost(rd);
+	audit_reader_free(rd);
+	return rc;
+}
+
+/* The netlink receive buffer: 100k records of a burst and more fit (kernel memory). */
+#define NETLINK_RCVBUF (64u << 20)
+
 static int read_all(struct state *st, struct options *o, char **files, int n_files)
 {
 	_cleanup_error_ struct scprof_error *err = NULL;
-	_cleanup_free_ char *auditd_log = NULL;
-	char *one[1];
-	struct audit_reader *rd = NULL;
-	bool kmsg = false;
 	int rc = EXIT_OK;
 
-	if (!n_files &&
-	    (o->source == SOURCE_AUDITD || (o->source == SOURCE_AUTO && auditd_running()))) {
-		one[0] = auditd_log = auditd_log_path();
-		files = one;
-		n_files = 1;
-	} else if (!n_files) {
-		kmsg = true;
+	if (n_files) {
+		if (o->follow && n_files > 1)
+			return cli_usage_error("audit", "--follow reads one file");
+		if (o->follow && !strcmp(files[0], "-"))
+			return cli_usage_error("audit", "--follow reads a file, not stdin");
+		for (int i = 0; i < n_files && !stop; i++)
+			if (read_log(st, o, files[i], o->follow) != EXIT_OK)
+				rc = EXIT_USAGE;
+		return rc;
 	}
-	if (o->follow && n_files > 1)
-		return cli_usage_error("audit", "--follow reads one file");
-	if (o->follow && n_files == 1 && !strcmp(files[0], "-"))
-		return cli_usage_error("audit", "--follow reads a file, not stdin");
+	if (o->source == SOURCE_NETLINK && !o->follow)
+		return cli_usage_error("audit", "--source netlink has no history: add --follow");
+	bool auditd = o->source == SOURCE_AUDITD || (o->source == SOURCE_AUTO && auditd_running());
+	_cleanup_free_ char *log = auditd ? auditd_log_path() : NULL;
 
-	if (kmsg) {
-		if (audit_reader_open_kmsg(NULL, !o->follow || o->have_since, &rd, &err) < 0) {
+	/* live, the audit multicast group loses nothing: auto takes it where permitted */
+	struct audit_reader *live = NULL;
+	if (o->follow && (o->source == SOURCE_NETLINK || o->source == SOURCE_AUTO) &&
+	    audit_reader_open_netlink(NETLINK_RCVBUF, &live, &err) < 0) {
+		if (o->source == SOURCE_NETLINK) {
 			cli_error("%s", err->msg);
 			return EXIT_USAGE;
 		}
-		st->opened = true;
-		if (o->follow && !o->keep_ratelimit) {
-			audit_tune_lift(&tune, true, false);
-			atexit(restore_tune);
-		}
-		rc = o->follow ? follow(st, rd, true) : (drain(st, rd) ? EXIT_OK : EXIT_USAGE);
-		restore_tune();
-		st->kmsg_lost += audit_reader_lost(rd);
-		audit_reader_free(rd);
-		return rc;
 	}
-	for (int i = 0; i < n_files && !stop; i++) {
-		if (!o->follow && strcmp(files[i], "-")) {
-			int r = read_parallel(st, files[i]);
-			if (r < 0)
-				rc = EXIT_USAGE;
-			if (r)
-				st->opened = true;
-			if (r)
-				continue;
-		}
-		if (audit_reader_open(files[i], o->follow, &rd, &err) < 0) {
-			cli_error("%s", err->msg);
-			scprof_error_free(err);
-			err = NULL;
-			rc = EXIT_USAGE;
-			continue;
-		}
-		st->opened = true;
-		if (o->follow) {
-			/* without --since, only what is written from now on */
-			if (!o->have_since)
-				audit_reader_skip_to_end(rd);
-			rc = follow(st, rd, false);
-		} else if (!drain(st, rd)) {
-			rc = EXIT_USAGE;
-		}
-		st->overlong += audit_reader_overlong(rd);
-		audit_reader_free(rd);
+	if (!live)
+		return auditd ? read_log(st, o, log, o->follow) : read_kmsg(st, o, o->follow);
+
+	st->opened = true;
+	if (o->have_since) {
+		/* what is there already, then what comes, once */
+		rc = auditd ? read_log(st, o, log, false) : read_kmsg(st, o, false);
+		st->dedupe = true;
 	}
+	if (rc == EXIT_OK)
+		rc = follow(st, live, true);
+	st->netlink_lost += audit_reader_lost(live);
+	audit_reader_free(live);
 	return rc;
 }
 
@@ -1075,11 +1149,14 @@ int cmd_audit(int argc, char **argv)
 				o.source = SOURCE_KMSG;
 			else if (!strcmp(optarg, "auditd"))
 				o.source = SOURCE_AUDITD;
+			else if (!strcmp(optarg, "netlink"))
+				o.source = SOURCE_NETLINK;
 			else if (!strcmp(optarg, "file"))
 				o.source = SOURCE_FILE;
 			else
-				return cli_usage_error("audit",
-						       "--source wants auto, kmsg, auditd or file");
+				return cli_usage_error(
+					"audit",
+					"--source wants auto, kmsg, auditd, netlink or file");
 			break;
 		case 0x102:
 			if (parse_since(optarg, &o) != EXIT_OK)
@@ -1131,9 +1208,11 @@ int cmd_audit(int argc, char **argv)
 	}
 	char **files = argv + optind;
 	int n_files = argc - optind;
-	if (n_files && (o.source == SOURCE_KMSG || o.source == SOURCE_AUDITD))
+	if (n_files && o.source != SOURCE_AUTO && o.source != SOURCE_FILE)
 		return cli_usage_error("audit", "--source %s reads no FILE",
-				       o.source == SOURCE_KMSG ? "kmsg" : "auditd");
+				       o.source == SOURCE_KMSG	 ? "kmsg" :
+				       o.source == SOURCE_AUDITD ? "auditd" :
+								   "netlink");
 	if (!n_files && o.source == SOURCE_FILE)
 		return cli_usage_error("audit", "--source file wants a FILE");
 	if (o.into && o.format != FORMAT_TABLE)

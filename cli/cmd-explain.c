@@ -268,7 +268,7 @@ static void audit_json(const struct audit_record *r)
 static void audit_text(const struct audit_record *r)
 {
 	char action[40], tbuf[64];
-	audit_action_format(r->code, action, sizeof(action));
+	audit_record_action_format(r->code, action, sizeof(action));
 	if (r->have & AUDIT_HAVE_TIME) {
 		if (audit_format_time(r->sec, r->msec, ' ', tbuf))
 			printf("time:     %s UTC (audit(%lld.%03u:%llu))\n", tbuf,

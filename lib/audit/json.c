@@ -286,7 +286,7 @@ char *audit_record_json_put(const struct audit_record *r, char *p)
 	LIT(p, "\",\"data\":");
 	p = put_u64(p, r->data);
 	LIT(p, ",\"summary\":\"");
-	p += audit_action_format(r->code, p, 40);
+	p += audit_record_action_format(r->code, p, 40);
 	*p++ = '"';
 	return p;
 }

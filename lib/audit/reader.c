@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Lines of logs from files, gzip streams, stdin and /dev/kmsg, in constant memory. */
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -12,12 +15,13 @@
 #define BUF_SIZE (AUDIT_LINE_MAX + READ_CHUNK)
 #define ZIN_SIZE (256u * 1024)
 #define KMSG_RECORD_MAX 8192 /* a read of /dev/kmsg returns one record, at most this */
+#define NETLINK_MSG_MAX (16u * 1024) /* auditd takes 8970 bytes at most */
 
 struct audit_reader {
 	int fd;
 	char *path; /* NULL for stdin */
 	const char *name;
-	bool kmsg, follow, eof;
+	bool kmsg, netlink, follow, eof;
 	dev_t dev;
 	ino_t ino;
 	off_t offset; /* of the file, for truncation */
@@ -94,6 +98,70 @@ int audit_reader_open_kmsg(const char *path, bool from_start, struct audit_reade
 	r->buf = xmalloc(KMSG_RECORD_MAX + 1);
 	*out = r;
 	return 0;
+}
+
+int audit_reader_open_netlink(size_t rcvbuf, struct audit_reader **out, struct scprof_error **err)
+{
+	*out = NULL;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
+	if (fd < 0)
+		return error_set(err, -errno, "cannot open an audit netlink socket: %s",
+				 strerror(errno));
+	int size = rcvbuf > INT32_MAX ? INT32_MAX : (int)rcvbuf;
+	/* beyond net.core.rmem_max only with CAP_NET_ADMIN */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK,
+				    .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1) };
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		int e = errno;
+		close(fd);
+		return error_set(err, -e, "cannot read the audit multicast group: %s%s",
+				 strerror(e), e == EPERM ? " (it needs CAP_AUDIT_READ)" : "");
+	}
+	struct audit_reader *r = reader_new(fd, NULL, "the audit netlink socket");
+	r->netlink = true;
+	/* "type=NNNNN msg=" + the largest audit message */
+	r->buf = xmalloc(NETLINK_MSG_MAX + 64 + NLMSG_HDRLEN);
+	*out = r;
+	return 0;
+}
+
+/* One multicast audit message, as the line auditd would write of it. */
+static int netlink_next(struct audit_reader *r, const char **line, size_t *len,
+			struct scprof_error **err)
+{
+	char *rx = r->buf + 32;
+	size_t cap = NETLINK_MSG_MAX + 32 + NLMSG_HDRLEN;
+	for (;;) {
+		ssize_t n = recv(r->fd, rx, cap, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			r->lost++; /* the receive buffer overflowed */
+			continue;
+		}
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n < 0)
+			return error_set(err, -errno, "%s: %s", r->name, strerror(errno));
+		struct nlmsghdr *h = (struct nlmsghdr *)rx;
+		if ((size_t)n < NLMSG_HDRLEN || !NLMSG_OK(h, (size_t)n))
+			continue;
+		char *msg = rx + NLMSG_HDRLEN;
+		size_t mlen = h->nlmsg_len - NLMSG_HDRLEN;
+		while (mlen && (msg[mlen - 1] == '\0' || msg[mlen - 1] == '\n'))
+			mlen--;
+		/* put "type=N msg=" right before the message, in the room left for it */
+		char head[32];
+		int hl = snprintf(head, sizeof(head), "type=%u msg=", (unsigned)h->nlmsg_type);
+		if (hl <= 0 || (size_t)hl > (size_t)(msg - r->buf))
+			continue;
+		memcpy(msg - hl, head, (size_t)hl);
+		*line = msg - hl;
+		*len = mlen + (size_t)hl;
+		return 1;
+	}
 }
 
 /* Start inflating: the bytes read so far, in the buffer, are the first input. */
@@ -250,6 +318,8 @@ int audit_reader_next(struct audit_reader *r, const char **line, size_t *len,
 {
 	if (r->kmsg)
 		return kmsg_next(r, line, len, err);
+	if (r->netlink)
+		return netlink_next(r, line, len, err);
 	for (;;) {
 		char *p = r->buf + r->start;
 		size_t have = r->end - r->start;

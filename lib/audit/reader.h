@@ -34,6 +34,15 @@ int audit_reader_open_kmsg(const char *path, bool from_start, struct audit_reade
 			   struct scprof_error **err);
 
 /*
+ * Subscribe to the audit subsystem's multicast group (AUDIT_NLGRP_READLOG, as
+ * journald does; needs CAP_AUDIT_READ), non-blocking, with a receive buffer of
+ * @rcvbuf bytes where permitted: every record from now on, whether or not
+ * auditd runs, and none lost to printk's rate limit.  Lines come as
+ * "type=NNNN msg=audit(...): ...".
+ */
+int audit_reader_open_netlink(size_t rcvbuf, struct audit_reader **out, struct scprof_error **err);
+
+/*
  * The next line, without its newline, in *line / *len (valid until the next
  * call).  For /dev/kmsg, the message of the next record.  Returns 1, 0 at the
  * end (for now, when following or reading /dev/kmsg: poll audit_reader_fd()
@@ -47,7 +56,10 @@ void audit_reader_skip_to_end(struct audit_reader *r);
 
 /* The descriptor to poll for more input. */
 int audit_reader_fd(const struct audit_reader *r);
-/* Records the kernel overwrote before they were read (/dev/kmsg). */
+/*
+ * Records the kernel overwrote before they were read (/dev/kmsg), or times the
+ * netlink receive buffer overflowed.
+ */
 uint64_t audit_reader_lost(const struct audit_reader *r);
 /* Lines longer than AUDIT_LINE_MAX, skipped. */
 uint64_t audit_reader_overlong(const struct audit_reader *r);

@@ -869,6 +869,20 @@ size_t audit_action_name_len(enum audit_action a)
 	return (size_t)a < ARRAY_SIZE(lens) ? lens[a] : 7;
 }
 
+size_t audit_record_action_format(uint32_t code, char *buf, size_t n)
+{
+	if (code & 0xffffu || audit_action_of(code) == AUDIT_ACTION_UNKNOWN)
+		return audit_action_format(code, buf, n);
+	enum audit_action a = audit_action_of(code);
+	size_t len = audit_action_name_len(a);
+	if (!n)
+		return len;
+	size_t w = len < n - 1 ? len : n - 1;
+	memcpy(buf, audit_action_name(a), w);
+	buf[w] = '\0';
+	return w;
+}
+
 const char *audit_action_name(enum audit_action a)
 {
 	static const char *const names[] = {

@@ -127,6 +127,11 @@ size_t audit_action_name_len(enum audit_action a); /* strlen(audit_action_name(a
  * at most @n bytes (40 is always enough), NUL-terminated; returns the length.
  */
 size_t audit_action_format(uint32_t code, char *buf, size_t n);
+/*
+ * The same for the code= of a record: the kernel logs the action without its
+ * data (kernel/seccomp.c), so a zero data is left out: "ERRNO", not "ERRNO(0)".
+ */
+size_t audit_record_action_format(uint32_t code, char *buf, size_t n);
 
 /*
  * The record as JSON members, without the braces: "type":"SECCOMP","time":...

@@ -244,6 +244,16 @@ static void test_actions(void **state)
 		assert_string_equal(buf, cases[i].fmt);
 	}
 	assert_string_equal(audit_action_name(AUDIT_ACTION_USER_NOTIF), "USER_NOTIF");
+	/* records: the kernel leaves the data out, so zero data is not shown */
+	char buf[40];
+	audit_record_action_format(0x00050000, buf, sizeof(buf));
+	assert_string_equal(buf, "ERRNO");
+	audit_record_action_format(0x00050001, buf, sizeof(buf));
+	assert_string_equal(buf, "ERRNO(1)");
+	audit_record_action_format(0x00030000, buf, sizeof(buf));
+	assert_string_equal(buf, "TRAP");
+	audit_record_action_format(0x00010000, buf, sizeof(buf));
+	assert_string_equal(buf, "UNKNOWN(0x00010000)");
 }
 
 /* The fast path for the kernel's field order and the general parser agree. */
