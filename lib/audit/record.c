@@ -14,9 +14,11 @@
  *   auditd    = "type=SECCOMP" SP "msg=audit(" stamp "):" fields ; /var/log/audit/audit.log
  *   journald  = "audit[" 1*DIGIT "]:" SP "SECCOMP" fields       ; journalctl; no stamp
  *   stamp     = 1*DIGIT "." 1*3DIGIT ":" 1*DIGIT                ; seconds.millis:serial
- *   fields    = *(1*WS field)
- *   WS        = SP / HTAB / %x1D        ; auditd's ENRICHED format appends %x1D and
- *                                       ; upper-case fields (AUID="root" ARCH=x86_64)
+ *   fields    = *(1*WS field) [%x1D enriched]
+ *   WS        = SP / HTAB
+ *   enriched  = *OCTET                  ; auditd's ENRICHED format appends %x1D and
+ *                                       ; upper-case fields (AUID="root" ARCH=x86_64):
+ *                                       ; not the kernel's, ignored
  *   field     = key "=" value
  *   value     = DQUOTE *(%x21 / %x23-7E) DQUOTE    ; untrusted string, printable
  *             / 1*(HEXDIG HEXDIG)                  ; untrusted string, hex-encoded
@@ -49,15 +51,10 @@ static const char *shown(struct span s, char buf[static 33])
 	return buf;
 }
 
+/* Ends a word: white space, or the %x1D before auditd's enrichment. */
 static inline bool is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\x1d';
-}
-
-static bool span_eq(struct span s, const char *lit)
-{
-	size_t n = strlen(lit);
-	return s.n == n && !memcmp(s.p, lit, n);
 }
 
 static bool starts_with(const char *p, const char *end, const char *lit)
@@ -349,10 +346,10 @@ static int next_field(const char **pp, const char *end, struct span *key, struct
 	const char *p = *pp;
 	*key = (struct span){ p, 0 };
 	for (;;) {
-		while (p < end && is_ws(*p))
+		while (p < end && is_ws(*p) && *p != '\x1d')
 			p++;
-		if (p == end)
-			return 0;
+		if (p == end || *p == '\x1d')
+			return 0; /* what auditd appends after %x1D is not the kernel's */
 		key->p = p;
 		while (p < end && !is_ws(*p) && *p != '=')
 			p++;
@@ -379,8 +376,10 @@ static int next_field(const char **pp, const char *end, struct span *key, struct
 	/* Words without '=' after subj belong to it: an AppArmor "label (enforce)". */
 	while (key->n == 4 && !memcmp(key->p, "subj", 4)) {
 		const char *q = p;
-		while (q < end && is_ws(*q))
+		while (q < end && is_ws(*q) && *q != '\x1d')
 			q++;
+		if (q < end && *q == '\x1d')
+			break;
 		const char *w = q;
 		while (w < end && !is_ws(*w) && *w != '=')
 			w++;
@@ -558,18 +557,6 @@ static inline bool fast_string(const char **pp, const char *end, struct audit_re
 	return true;
 }
 
-/* Is @key one of the keys parse_fields() reads? */
-static bool known_key(struct span key)
-{
-	static const char *const keys[] = { "auid",    "uid",	 "gid", "ses",	"subj",
-					    "pid",     "comm",	 "exe", "sig",	"arch",
-					    "syscall", "compat", "ip",	"code", "res" };
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (span_eq(key, keys[i]))
-			return true;
-	return false;
-}
-
 /*
  * A SECCOMP record exactly as the kernel writes it:
  *   auid=%u uid=%u gid=%u ses=%u [subj=LABEL] pid=%d comm=STR exe=STR sig=%ld
@@ -615,19 +602,9 @@ static bool parse_fast(const char *p, const char *end, struct audit_record *r)
 	    !EXPECT(&p, end, " code=") || !fast_hex(&p, end, UINT32_MAX, &v))
 		return false;
 	r->code = (uint32_t)v;
-	if (p < end) {
-		/* only auditd's enrichment may follow, and none of our keys in it */
-		if (*p != '\x1d')
-			return false;
-		struct span key, val;
-		bool quoted;
-		int ret;
-		while ((ret = next_field(&p, end, &key, &val, &quoted, NULL)) > 0)
-			if (known_key(key))
-				return false;
-		if (ret < 0)
-			return false;
-	}
+	/* only auditd's enrichment may follow, after the record's end */
+	if (p < end && *p != '\x1d')
+		return false;
 	r->have |= AUDIT_HAVE_AUID | AUDIT_HAVE_UID | AUDIT_HAVE_GID | AUDIT_HAVE_SES |
 		   AUDIT_HAVE_PID | AUDIT_HAVE_COMM | AUDIT_HAVE_EXE | AUDIT_HAVE_SIG |
 		   AUDIT_HAVE_COMPAT | AUDIT_HAVE_IP | (subj == NO_STRING ? 0 : AUDIT_HAVE_SUBJ);

@@ -204,3 +204,24 @@ wait_lines() {
 	run_scprof 127 record --backend log -- /nonexistent/cmd
 	assert_output_contains "No such file or directory"
 }
+
+@test "--follow tags a live process's records with its container id (from /proc/PID/cgroup)" {
+	[ -d /sys/fs/cgroup/pids ] || skip "no cgroup v1 pids hierarchy at /sys/fs/cgroup/pids to make a container cgroup in"
+	ID=$(printf '%064x' $$)
+	CG=/sys/fs/cgroup/pids/scprof-test-$$/docker-$ID.scope
+	mkdir -p "$CG"
+	printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getppid"],"action":"SCMP_ACT_LOG"}]}' > "$TMP/p.json"
+	cp "$(readlink -f /usr/bin/perl)" "$TMP/$NAME"
+	"$SCPROF" audit --follow --format json --comm "$NAME" > "$TMP/out" 2>&1 &
+	FOLLOW_PID=$!
+	sleep 1
+	# the workload lives on a little after its calls, as a container's process does
+	sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$CG" \
+		"$SCPROF" run -p "$TMP/p.json" -- "$TMP/$NAME" -e 'syscall(110) for 1..3; sleep 2'
+	wait_lines "$TMP/out" 3
+	kill -INT "$FOLLOW_PID"
+	wait "$FOLLOW_PID"
+	FOLLOW_PID=
+	rmdir "$CG" "/sys/fs/cgroup/pids/scprof-test-$$"
+	grep -q "\"container\":\"$ID\"" "$TMP/out"
+}
