@@ -597,7 +597,8 @@ static size_t sorted_entries(struct state *st)
 		if (st->entries[i].count)
 			st->entries[n++] = st->entries[i];
 	sort_state = st;
-	qsort(st->entries, n, sizeof(*st->entries), entry_cmp);
+	if (n)
+		qsort(st->entries, n, sizeof(*st->entries), entry_cmp);
 	st->entries_cap = 0; /* no longer a hash table */
 	return n;
 }
