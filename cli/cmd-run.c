@@ -222,6 +222,9 @@ struct seen_call {
  * processes started after it (pids are handed out in order), one line per
  * distinct call with its count.
  */
+/* Room for the records of a run in the netlink socket (kernel memory). */
+#define RECORDS_RCVBUF (16u << 20)
+
 static void report_records(struct audit_reader *rd, pid_t pid, const char *cmd, const char *src,
 			   const struct scprof_profile *p, const struct scprof_semantic *s,
 			   bool kill)
@@ -606,12 +609,15 @@ int cmd_run(int argc, char **argv)
 	sb.prog = strcmp(src, "unconfined") ? prog : NULL;
 
 	/* the kernel's own record names what seccomp stopped; read only what comes after now */
-	if (audit_reader_open_kmsg(NULL, false, &kmsg, NULL) < 0)
-		kmsg = NULL;
-	/* with --log and --audit every record counts: no printk rate limit for the run */
+	/* the audit multicast group has every record; /dev/kmsg what printk's rate limit let by */
 	struct audit_tune tune = { 0 };
-	if (kmsg && (log || audit))
-		audit_tune_lift(&tune, true, false);
+	if (audit_reader_open_netlink(RECORDS_RCVBUF, &kmsg, NULL) < 0) {
+		if (audit_reader_open_kmsg(NULL, false, &kmsg, NULL) < 0)
+			kmsg = NULL;
+		/* with --log and --audit every record counts: no rate limit for the run */
+		if (kmsg && (log || audit))
+			audit_tune_lift(&tune, true, false);
+	}
 
 	struct sigaction sa = { .sa_handler = forward }, old[4];
 	const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };

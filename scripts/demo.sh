@@ -17,11 +17,25 @@ set +e
 run run -p "$work/ls.json" -- uname -sr
 echo "(exit $?: uname was not in the recording, so the profile denies it with EPERM)"
 set -e
+# the kernel's own record of what happens next, read live as it comes (needs root)
+follow=
+if [ "$(id -u)" = 0 ]; then
+	"$scprof" audit --follow --comm uname > "$work/follow.txt" 2>&1 &
+	follow=$!
+	sleep 0.5
+fi
 run record --default-action kill -q -o "$work/ls-kill.json" -- ls /usr
 set +e
 run run -p "$work/ls-kill.json" -- uname -sr
 echo "(exit $?: 128 + SIGSYS: the same, with the default action KILL_PROCESS)"
 set -e
+if [ -n "$follow" ]; then
+	sleep 0.5
+	kill -INT "$follow"
+	wait "$follow" || true
+	printf '\n\033[1m$ scprof audit --follow --comm uname\033[0m   (meanwhile, in another terminal; then Ctrl-C)\n'
+	cat "$work/follow.txt"
+fi
 run validate runtime/default && echo "(valid: no errors, no warnings)"
 run explain clone3
 run explain --code 0x50026

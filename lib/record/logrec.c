@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The log recorder: the command runs under a filter whose only action is LOG,
- * and what it called is read back from the kernel's own records in /dev/kmsg.
+ * and what it called is read back from the kernel's own records: from the
+ * audit multicast group where permitted (CAP_AUDIT_READ), else /dev/kmsg.
  * It needs neither BPF nor ptrace, and it sees calls that another filter of
  * the workload denies.
  *
@@ -22,6 +23,9 @@
 #include "audit/reader.h"
 #include "audit/record.h"
 #include "record/recorder.h"
+
+/* The netlink receive buffer: kernel memory, enough for a million records. */
+#define RCVBUF (256u << 20)
 
 /* How long the kernel's kauditd thread may lag behind: records still come after exit. */
 #define GRACE_QUIET_MS 200
@@ -137,9 +141,11 @@ static int log_start(struct scprof_recorder *r, const struct scprof_record_targe
 	struct log_priv *p = xcalloc(1, sizeof(*p));
 	r->priv = p;
 	p->obs = scprof_obs_new();
-	if (audit_reader_open_kmsg(NULL, false, &p->kmsg, &e) < 0)
+	/* the audit multicast group loses nothing; else /dev/kmsg, without printk's rate limit */
+	bool netlink = audit_reader_open_netlink(RCVBUF, &p->kmsg, NULL) == 0;
+	if (!netlink && audit_reader_open_kmsg(NULL, false, &p->kmsg, &e) < 0)
 		return error_set(err, e->code, "the log recorder reads the kernel log: %s", e->msg);
-	if (!audit_tune_lift(&p->tune, true, true))
+	if (!audit_tune_lift(&p->tune, !netlink, true))
 		return error_set(err, -EPERM,
 				 "the kernel does not log the LOG action "
 				 "(kernel.seccomp.actions_logged) and it cannot be changed here");
