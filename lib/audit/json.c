@@ -149,10 +149,16 @@ static char *put_str(char *p, const char *str)
 		LIT(p, "null");
 		return p;
 	}
+	/* bytes written as they are: printable ASCII but the quote and the backslash */
+	static const bool plain[256] = {
+		[0x20 ... 0x21] = true,
+		[0x23 ... 0x5b] = true, /* not '"' (0x22) */
+		[0x5d ... 0x7e] = true, /* not '\\' (0x5c) */
+	};
 	*p++ = '"';
 	for (;;) {
 		unsigned char c = *s;
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+		if (plain[c]) {
 			*p++ = (char)c;
 			s++;
 			continue;
