@@ -103,5 +103,7 @@ int cmd_record(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
+int cmd_k8s(int argc, char **argv);
+int cmd_k8s_check_default(int argc, char **argv); /* cli/cmd-k8s-check.c */
 
 #endif

@@ -129,26 +129,6 @@ static int parse_groups(const char *s, struct scprof_sandbox *sb)
 	return 0;
 }
 
-/* --audit: what is not allowed is logged instead (Kubernetes' audit-before-enforce). */
-static void to_audit_mode(struct scprof_profile *p)
-{
-	if (p->default_action != SCPROF_ACT_ALLOW) {
-		p->default_action = SCPROF_ACT_LOG;
-		p->has_default_errno_ret = false;
-		free(p->default_errno);
-		p->default_errno = NULL;
-	}
-	for (size_t i = 0; i < p->n_rules; i++) {
-		struct scprof_rule *r = &p->rules[i];
-		if (r->action == SCPROF_ACT_ALLOW)
-			continue;
-		r->action = SCPROF_ACT_LOG;
-		r->has_errno_ret = false;
-		free(r->errno_name);
-		r->errno_name = NULL;
-	}
-}
-
 static int check_actions(const struct scprof_semantic *s)
 {
 	uint32_t seen[16];
@@ -573,7 +553,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	if (audit)
-		to_audit_mode(p);
+		scprof_profile_to_log_mode(p);
 	_cleanup_error_ struct scprof_error *err = NULL;
 	struct scprof_semantic *s = NULL;
 	struct scprof_bpf *prog = NULL;

@@ -226,6 +226,13 @@ SCPROF_PUBLIC void scprof_profile_canonicalize(struct scprof_profile *p);
  */
 SCPROF_PUBLIC void scprof_profile_merge(struct scprof_profile *a, const struct scprof_profile *b);
 
+/*
+ * Audit mode, in place: every action but ALLOW becomes LOG (with the default),
+ * so the kernel logs what the profile would deny and lets it run (Kubernetes'
+ * audit-before-enforce; scprof run --audit).
+ */
+SCPROF_PUBLIC void scprof_profile_to_log_mode(struct scprof_profile *p);
+
 /* Base profiles (lib/profile/resolve.c): the Security Profiles Operator's limit. */
 #define SCPROF_BASE_MAX_LEVELS 15
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "scprof/bpf.h"
 #include "scprof/error.h"
 #include "scprof/profile.h"
 #include "scprof/syscalls.h"
@@ -135,11 +136,21 @@ enum scprof_backend {
 	SCPROF_BACKEND_LOG, /* the kernel's own records of a LOG filter (a command only) */
 };
 
+struct audit_record; /* lib/audit/record.h: one parsed kernel record */
+
 struct scprof_record_target {
 	char *const *argv; /* start this command (PATH searched), or */
 	pid_t pid; /* follow this process, its threads and what it starts, or */
 	const char *cgroup; /* every process of this cgroup directory */
 	bool args; /* capture argument values */
+	/*
+	 * The log recorder only: load this program instead of one that logs every
+	 * call, so that what it does not allow silently is recorded (a profile in
+	 * audit mode), and hand each record of the command to @on_record.
+	 */
+	const struct scprof_bpf *log_filter;
+	void (*on_record)(void *ctx, const struct audit_record *rec);
+	void *on_record_ctx;
 };
 
 /*

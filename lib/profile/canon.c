@@ -256,3 +256,22 @@ void scprof_profile_merge(struct scprof_profile *a, const struct scprof_profile 
 		a->base_profile_name = xstrdup(b->base_profile_name);
 	scprof_profile_canonicalize(a);
 }
+
+void scprof_profile_to_log_mode(struct scprof_profile *p)
+{
+	if (p->default_action != SCPROF_ACT_ALLOW) {
+		p->default_action = SCPROF_ACT_LOG;
+		p->has_default_errno_ret = false;
+		free(p->default_errno);
+		p->default_errno = NULL;
+	}
+	for (size_t i = 0; i < p->n_rules; i++) {
+		struct scprof_rule *r = &p->rules[i];
+		if (r->action == SCPROF_ACT_ALLOW)
+			continue;
+		r->action = SCPROF_ACT_LOG;
+		r->has_errno_ret = false;
+		free(r->errno_name);
+		r->errno_name = NULL;
+	}
+}

@@ -38,6 +38,8 @@ struct log_priv {
 	struct scprof_obs *obs;
 	uint32_t ses;
 	uint64_t suppressed;
+	void (*on_record)(void *ctx, const struct audit_record *rec);
+	void *on_record_ctx;
 };
 
 enum step { STEP_SESSION, STEP_LOGINUID, STEP_NNP, STEP_FILTER, STEP_EXEC };
@@ -58,10 +60,14 @@ static void __attribute__((noreturn)) fail(int fd, enum step step, int e)
 
 /* Between fork and exec: async-signal-safe calls only. */
 static void __attribute__((noreturn))
-child(char *const argv[], const char *loginuid, bool nnp, int fd)
+child(char *const argv[], const struct scprof_bpf *filter, const char *loginuid, bool nnp, int fd)
 {
 	struct sock_filter log_all[] = { BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_LOG) };
 	struct sock_fprog prog = { ARRAY_SIZE(log_all), log_all };
+	if (filter) {
+		prog.len = (unsigned short)filter->len;
+		prog.filter = filter->insns;
+	}
 	char buf[16];
 	unsigned ses = 0;
 
@@ -119,6 +125,8 @@ static int drain(struct log_priv *p)
 									      -1;
 		if (p->rec.arch_info && nr >= 0)
 			scprof_obs_add(p->obs, p->rec.arch_info, nr, 1);
+		if (p->on_record)
+			p->on_record(p->on_record_ctx, &p->rec);
 		got++;
 	}
 	return got;
@@ -141,6 +149,8 @@ static int log_start(struct scprof_recorder *r, const struct scprof_record_targe
 	struct log_priv *p = xcalloc(1, sizeof(*p));
 	r->priv = p;
 	p->obs = scprof_obs_new();
+	p->on_record = t->on_record;
+	p->on_record_ctx = t->on_record_ctx;
 	/* the audit multicast group loses nothing; else /dev/kmsg, without printk's rate limit */
 	bool netlink = audit_reader_open_netlink(RCVBUF, &p->kmsg, NULL) == 0;
 	if (!netlink && audit_reader_open_kmsg(NULL, false, &p->kmsg, &e) < 0)
@@ -159,7 +169,7 @@ static int log_start(struct scprof_recorder *r, const struct scprof_record_targe
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(fds[0]);
-		child(t->argv, loginuid, nnp, fds[1]);
+		child(t->argv, t->log_filter, loginuid, nnp, fds[1]);
 	}
 	int fork_errno = errno;
 	close(fds[1]);

@@ -37,6 +37,8 @@ int scprof_recorder_start(enum scprof_backend backend, const struct scprof_recor
 	if (n != 1)
 		return error_set(err, -EINVAL,
 				 "record needs exactly one of a command, a pid or a cgroup");
+	if ((t->log_filter || t->on_record) && backend != SCPROF_BACKEND_LOG)
+		return error_set(err, -EINVAL, "a filter of its own is for the log recorder only");
 	if (backend != SCPROF_BACKEND_AUTO)
 		return start_with(backend, t, out, exec_errno, err);
 
