@@ -32,6 +32,10 @@ bool cli_color(int fd);
 /* Print @help (a usage text) to stdout and return 0; used by --help everywhere. */
 int cli_help(const char *help);
 
+/* --to FORMAT: oci, spo (or spo-yaml) or spo-json; prints the usage error and returns -1 otherwise. */
+enum scprof_format;
+int cli_parse_to(const char *cmd, const char *arg, enum scprof_format *out);
+
 /* Write @s (a whole output) to @path ("-" or NULL for stdout), atomically; returns an exit code. */
 int cli_write_output(const char *path, const char *data, size_t len);
 

@@ -99,15 +99,8 @@ int cmd_convert(int argc, char **argv)
 	if (!to)
 		return cli_usage_error("convert", "--to is required");
 	enum scprof_format format;
-	if (!strcmp(to, "oci"))
-		format = SCPROF_FORMAT_OCI_JSON;
-	else if (!strcmp(to, "spo") || !strcmp(to, "spo-yaml"))
-		format = SCPROF_FORMAT_SPO_YAML;
-	else if (!strcmp(to, "spo-json"))
-		format = SCPROF_FORMAT_SPO_JSON;
-	else
-		return cli_usage_error("convert", "--to must be oci, spo or spo-json, not '%s'",
-				       to);
+	if (cli_parse_to("convert", to, &format) < 0)
+		return EXIT_USAGE;
 	if (optind + 1 != argc)
 		return cli_usage_error("convert", "expected exactly one profile");
 

@@ -98,15 +98,8 @@ int cmd_merge(int argc, char **argv)
 			output = optarg;
 			break;
 		case 't':
-			if (!strcmp(optarg, "oci"))
-				format = SCPROF_FORMAT_OCI_JSON;
-			else if (!strcmp(optarg, "spo"))
-				format = SCPROF_FORMAT_SPO_YAML;
-			else if (!strcmp(optarg, "spo-json"))
-				format = SCPROF_FORMAT_SPO_JSON;
-			else
-				return cli_usage_error("merge",
-						       "--to must be oci, spo or spo-json");
+			if (cli_parse_to("merge", optarg, &format) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'd':
 			dflt = scprof_action_from_name(optarg);

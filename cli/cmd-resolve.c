@@ -67,16 +67,8 @@ int cmd_resolve(int argc, char **argv)
 			output = optarg;
 			break;
 		case 't':
-			if (!strcmp(optarg, "oci"))
-				format = SCPROF_FORMAT_OCI_JSON;
-			else if (!strcmp(optarg, "spo"))
-				format = SCPROF_FORMAT_SPO_YAML;
-			else if (!strcmp(optarg, "spo-json"))
-				format = SCPROF_FORMAT_SPO_JSON;
-			else
-				return cli_usage_error(
-					"resolve", "--to must be oci, spo or spo-json, not '%s'",
-					optarg);
+			if (cli_parse_to("resolve", optarg, &format) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'A':
 			annotate = true;

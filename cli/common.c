@@ -67,6 +67,19 @@ int cli_load_profile(const char *source, struct scprof_profile **out)
 	return r;
 }
 
+int cli_parse_to(const char *cmd, const char *arg, enum scprof_format *out)
+{
+	if (!strcmp(arg, "oci"))
+		*out = SCPROF_FORMAT_OCI_JSON;
+	else if (!strcmp(arg, "spo") || !strcmp(arg, "spo-yaml"))
+		*out = SCPROF_FORMAT_SPO_YAML;
+	else if (!strcmp(arg, "spo-json"))
+		*out = SCPROF_FORMAT_SPO_JSON;
+	else
+		return cli_usage_error(cmd, "--to must be oci, spo or spo-json, not '%s'", arg), -1;
+	return 0;
+}
+
 int cli_context_option(const char *cmd, struct scprof_context *ctx, int opt, const char *arg)
 {
 	_cleanup_error_ struct scprof_error *err = NULL;

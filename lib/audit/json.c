@@ -122,24 +122,6 @@ bool audit_format_time(int64_t sec, unsigned msec, char sep, char buf[static 32]
 	return true;
 }
 
-/* The length of the UTF-8 sequence at @s (RFC 3629: no overlongs, no surrogates), or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	size_t n = c >= 0xc2 && c <= 0xdf ? 2 :
-		   c >= 0xe0 && c <= 0xef ? 3 :
-		   c >= 0xf0 && c <= 0xf4 ? 4 :
-					    0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if (n == 3 && ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f)))
-		return 0;
-	if (n == 4 && ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f)))
-		return 0;
-	return n;
-}
-
 /* @s as a JSON string, at most 6 bytes a byte plus 2; bytes that are not UTF-8 become U+FFFD. */
 static char *put_str(char *p, const char *str)
 {
@@ -181,7 +163,7 @@ static char *put_str(char *p, const char *str)
 			*p++ = hex[c & 15];
 			s++;
 		} else {
-			size_t n = utf8_len(s);
+			size_t n = utf8_seq_len(s);
 			if (n) {
 				memcpy(p, s, n);
 				p += n;

@@ -153,8 +153,7 @@ void strbuf_add_u64(struct strbuf *sb, uint64_t v)
 	strbuf_add(sb, tmp + sizeof(tmp) - n, n);
 }
 
-/* The length of the UTF-8 sequence at @p (RFC 3629: no overlongs, no surrogates), or 0. */
-static size_t utf8_seq(const unsigned char *p)
+size_t utf8_seq_len(const unsigned char *p)
 {
 	unsigned char c = p[0];
 	size_t n = c >= 0xc2 && c <= 0xdf ? 2 :
@@ -202,7 +201,7 @@ void strbuf_add_json_str(struct strbuf *sb, const char *s)
 			strbuf_addf(sb, "\\u%04x", c);
 			p++;
 		} else {
-			size_t n = utf8_seq(p);
+			size_t n = utf8_seq_len(p);
 			if (n) {
 				strbuf_add(sb, p, n);
 				p += n;

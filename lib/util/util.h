@@ -82,6 +82,8 @@ void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* The length of the UTF-8 sequence at @p (RFC 3629: no overlongs, no surrogates), or 0. */
+size_t utf8_seq_len(const unsigned char *p);
 /* Append @s as a JSON string ("null" for NULL); bytes that are not UTF-8 become U+FFFD. */
 void strbuf_add_json_str(struct strbuf *sb, const char *s);
 /* Append @v in decimal. */

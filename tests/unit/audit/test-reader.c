@@ -87,6 +87,7 @@ static void test_plain_and_gzip(void **state)
 	assert_int_equal(truncate(cut, st.st_size / 2), 0);
 	_cleanup_free_ char *d = all_lines(cut, &ret);
 	assert_true(ret < 0);
+	assert_non_null(d);
 }
 
 static void test_overlong(void **state)
