@@ -420,6 +420,19 @@ int write_file_atomic(const char *path, const void *data, size_t len, int mode,
 		return 0;
 	}
 
+	/* not a file (/dev/null, a FIFO, /dev/stdout): write to it; renaming would replace it */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return error_set(err, -EISDIR, "cannot write '%s': %s", path,
+					 strerror(EISDIR));
+		_cleanup_close_ int out = open(path, O_WRONLY | O_CLOEXEC);
+		r = out < 0 ? -errno : write_all(out, data, len);
+		if (r < 0)
+			return error_set(err, r, "cannot write '%s': %s", path, strerror(-r));
+		return 0;
+	}
+
 	_cleanup_free_ char *copy = xstrdup(path);
 	_cleanup_free_ char *base = xstrdup(path);
 	const char *dir = dirname(copy);

@@ -36,3 +36,16 @@ load helpers
 	assert_output_contains "usage: scprof run"
 	run_scprof 125 run --no-such-option
 }
+
+@test "an output that is not a file (/dev/null, a FIFO) is written to, not replaced" {
+	setup_tmp
+	run_scprof compile -o /dev/null runtime/default
+	[ -c /dev/null ]
+	mkfifo "$TMP/fifo"
+	cat "$TMP/fifo" > "$TMP/got" &
+	run_scprof convert --to oci -o "$TMP/fifo" "$SCPROF_SRCDIR/tests/data/profiles/default-only.json"
+	wait
+	[ -p "$TMP/fifo" ]
+	grep -q defaultAction "$TMP/got"
+	teardown_tmp
+}
