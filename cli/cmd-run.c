@@ -21,6 +21,12 @@ static const char help[] =
 	"then the filter, right before execve.  If anything asked for cannot be\n"
 	"applied, scprof says why and exits 125 without running CMD.\n"
 	"\n"
+	"A profile with SCMP_ACT_NOTIFY rules gets its agent as with runc: the filter's\n"
+	"listener and the OCI container process state (with listenerMetadata) go to the\n"
+	"AF_UNIX socket at listenerPath before CMD may exec; if the agent cannot be\n"
+	"reached, CMD does not run (125).  The profile must allow write and read, which\n"
+	"hand the listener over after the filter is loaded.\n"
+	"\n"
 	"  -p, --profile PROFILE      the profile (default: runtime/default)\n"
 	"  -a, --arch ARCH            build the filter for ARCH (repeatable)\n"
 	"      --caps-for-profile L   capabilities for includes/excludes (default: the\n"
@@ -149,7 +155,8 @@ static void to_audit_mode(struct scprof_profile *p)
 	}
 }
 
-static int check_actions(const struct scprof_semantic *s)
+/* Sets *notify when the filter can return USER_NOTIF, which needs the profile's agent. */
+static int check_actions(const struct scprof_semantic *s, bool *notify)
 {
 	uint32_t seen[16];
 	size_t n = 0;
@@ -168,11 +175,8 @@ static int check_actions(const struct scprof_semantic *s)
 	for (size_t i = 0; i < n; i++) {
 		char name[64];
 		scprof_action_format(seen[i], name, sizeof(name));
-		if ((seen[i] & SCPROF_RET_ACTION_FULL) == SCPROF_RET_USER_NOTIF) {
-			cli_error(
-				"the profile uses SCMP_ACT_NOTIFY, which needs a listener agent; scprof run does not connect to one yet");
-			return -1;
-		}
+		if ((seen[i] & SCPROF_RET_ACTION_FULL) == SCPROF_RET_USER_NOTIF)
+			*notify = true;
 		if (!scprof_seccomp_action_available(seen[i])) {
 			cli_error("the kernel does not support the action %s the profile uses",
 				  name);
@@ -434,6 +438,7 @@ int cmd_run(int argc, char **argv)
 	struct scprof_pod_opts popts = { .seccomp_root = NULL };
 	struct pod_run pr = { NULL, NULL };
 	unsigned given = 0;
+	char *run_id = NULL, *cwd = NULL;
 
 	scprof_context_init(&ctx);
 	scprof_compile_opts_init(&copts);
@@ -582,14 +587,22 @@ int cmd_run(int argc, char **argv)
 		cli_report(err);
 		goto out;
 	}
-	if (check_actions(s) < 0)
+	bool notify = false;
+	if (check_actions(s, &notify) < 0)
 		goto out;
+	if (notify && !p->listener_path) {
+		cli_error(
+			"the profile uses SCMP_ACT_NOTIFY but names no agent: set 'listenerPath' to the agent's socket");
+		goto out;
+	}
 
 	/*
 	 * WAIT_KILLABLE_RECV only means something with a listener, and the kernel refuses
 	 * it without one; libseccomp likewise passes it only with NEW_LISTENER.
 	 */
-	unsigned flags = (s->flags | (log ? SCPROF_FLAG_LOG : 0)) & ~SCPROF_FLAG_WAIT_KILLABLE_RECV;
+	unsigned flags = s->flags | (log ? SCPROF_FLAG_LOG : 0);
+	if (!notify)
+		flags &= ~SCPROF_FLAG_WAIT_KILLABLE_RECV;
 	unsigned missing;
 	/* TSYNC synchronises threads CMD does not have yet: harmless, and kept as asked */
 	scprof_seccomp_flags_supported(flags, &missing);
@@ -604,6 +617,14 @@ int cmd_run(int argc, char **argv)
 	sb.flags = flags & ~missing;
 	/* "unconfined" means no filter at all, as with runc and Docker */
 	sb.prog = strcmp(src, "unconfined") ? prog : NULL;
+	/* no container here: the id names this run, the bundle is where it runs */
+	struct scprof_sandbox_listener listener = { p->listener_path, p->listener_metadata };
+	if (notify) {
+		listener.id = run_id = xasprintf("scprof-run-%d", (int)getpid());
+		cwd = getcwd(NULL, 0);
+		listener.bundle = cwd ? cwd : "/";
+		sb.listener = &listener;
+	}
 
 	/* the kernel's own record names what seccomp stopped; read only what comes after now */
 	if (audit_reader_open_kmsg(NULL, false, &kmsg, NULL) < 0)
@@ -646,6 +667,8 @@ restore:
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &old[i], NULL);
 out:
+	free(run_id);
+	free(cwd);
 	audit_reader_free(kmsg);
 	scprof_bpf_free(prog);
 	scprof_semantic_free(s);
