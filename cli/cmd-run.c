@@ -69,8 +69,9 @@ static const char help[] =
 	"  -h, --help                 show this help\n"
 	"\n"
 	"Exit status: CMD's own; 128+N when CMD is killed by signal N (159 for SIGSYS:\n"
-	"scprof then names the syscall from the kernel's audit record); 125 when the\n"
-	"context cannot be set up (also usage errors); 126 CMD not executable; 127 not found.\n";
+	"scprof then names the syscall from the kernel's audit record, which the kernel\n"
+	"writes for TRAP only with --log); 125 when the context cannot be set up (also\n"
+	"usage errors); 126 CMD not executable; 127 not found.\n";
 
 /* How long to wait for the kernel to print the record of a seccomp kill. */
 #define KILL_RECORD_WAIT_MS 500
@@ -224,11 +225,19 @@ struct seen_call {
  * Read what the kernel logged since @fd was opened.  @kill: the one record of the
  * call that killed @pid.  Otherwise: every seccomp record of @pid and of the
  * processes started after it (pids are handed out in order), one line per
- * distinct call with its count.
+ * distinct call with its count.  Returns how many distinct calls were reported.
+ *
+ * Why the kernel's record and not the signal's siginfo (si_syscall, si_arch,
+ * si_call_addr): the SIGSYS of a TRAP or a KILL is delivered to CMD, whose
+ * handlers execve reset; when it dies of it, the parent only learns the signal
+ * number (waitid's si_status, pidfd's exit code).  The siginfo reaches only a
+ * ptracer or a core dump (NT_SIGINFO, through the system-wide core_pattern), and
+ * neither is for scprof run to take over.  The kernel logs KILL always, TRAP
+ * only with SECCOMP_FILTER_FLAG_LOG (kernel/seccomp.c seccomp_log()).
  */
-static void report_records(struct audit_reader *rd, pid_t pid, const char *cmd, const char *src,
-			   const struct scprof_profile *p, const struct scprof_semantic *s,
-			   bool kill)
+static size_t report_records(struct audit_reader *rd, pid_t pid, const char *cmd, const char *src,
+			     const struct scprof_profile *p, const struct scprof_semantic *s,
+			     bool kill)
 {
 	struct seen_call *seen = NULL;
 	size_t n_seen = 0, alloc = 0;
@@ -304,6 +313,21 @@ static void report_records(struct audit_reader *rd, pid_t pid, const char *cmd, 
 	if ((lost || audit_reader_lost(rd)) && !(kill && n_seen))
 		cli_warning(
 			"the kernel dropped or rate-limited some records; the list may be incomplete");
+	return n_seen;
+}
+
+/* Does the filter return @action (SCPROF_RET_*) for any call? */
+static bool uses_action(const struct scprof_semantic *s, uint32_t action)
+{
+	if ((s->default_action & SCPROF_RET_ACTION_FULL) == action)
+		return true;
+	for (size_t i = 0; i < s->n_arches; i++)
+		for (size_t j = 0; j < s->arches[i].n_syscalls; j++)
+			for (size_t k = 0; k < s->arches[i].syscalls[j].n_rules; k++)
+				if ((s->arches[i].syscalls[j].rules[k].action &
+				     SCPROF_RET_ACTION_FULL) == action)
+					return true;
+	return false;
 }
 
 /* What --pod decides, kept for the child's setup (the sysctl strings are borrowed). */
@@ -653,12 +677,15 @@ int cmd_run(int argc, char **argv)
 		status = WEXITSTATUS(ws);
 	} else {
 		status = 128 + WTERMSIG(ws);
-		if (WTERMSIG(ws) == SIGSYS && kmsg)
-			report_records(kmsg, child_pid, cmd[0], src, p, s, true);
-		else if (WTERMSIG(ws) == SIGSYS)
+		if (WTERMSIG(ws) == SIGSYS && kmsg) {
+			if (!report_records(kmsg, child_pid, cmd[0], src, p, s, true) &&
+			    !(sb.flags & SCPROF_FLAG_LOG) && uses_action(s, SCPROF_RET_TRAP))
+				cli_error("the kernel records TRAP decisions only with --log");
+		} else if (WTERMSIG(ws) == SIGSYS) {
 			cli_error(
 				"'%s' was killed by SIGSYS, by seccomp (no access to /dev/kmsg to say which call)",
 				cmd[0]);
+		}
 	}
 	if ((log || audit) && kmsg)
 		report_records(kmsg, child_pid, cmd[0], src, p, s, false);

@@ -9,6 +9,14 @@ bats_require_minimum_version 1.5.0
 PROBE=$SCPROF_HELPERS/syscall-probe
 AGENT=$SCPROF_HELPERS/notify-agent
 
+setup_file() {
+	lift_printk_ratelimit
+}
+
+teardown_file() {
+	restore_printk_ratelimit
+}
+
 setup() {
 	grep -q '^Seccomp:' /proc/self/status || skip "the kernel has no seccomp"
 	[ -x "$AGENT" ] && [ -x "$PROBE" ] || skip "notify-agent or syscall-probe not built in $SCPROF_HELPERS"
@@ -164,4 +172,17 @@ assert_not_ran() {
 @test "--audit turns NOTIFY into LOG: no agent is needed" {
 	run_scprof run --audit -p "$TMP/notify.json" -- "$PROBE" getppid
 	[[ "${lines[0]}" =~ ^ok\ [0-9]+$ ]]
+}
+
+@test "a TRAP that kills CMD is named from the kernel's record, which needs --log" {
+	[ -r /dev/kmsg ] || skip "cannot read /dev/kmsg (CI runs as root)"
+	printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getppid"],"action":"SCMP_ACT_TRAP"}]}' >"$TMP/trap.json"
+	# the siginfo of the SIGSYS dies with CMD: the kernel logs TRAP only with the LOG flag
+	run_scprof 159 run -p "$TMP/trap.json" -- "$PROBE" getppid
+	assert_output_contains "the kernel log has no record of it"
+	assert_output_contains "the kernel records TRAP decisions only with --log"
+	run_scprof 159 run --log -p "$TMP/trap.json" -- "$PROBE" getppid
+	assert_output_contains "was killed by seccomp: getppid ("
+	assert_output_contains "-> TRAP, decided by the rule at $TMP/trap.json:1:"
+	assert_output_not_contains "only with --log"
 }
