@@ -225,7 +225,8 @@ struct seen_call {
  * Read what the kernel logged since @fd was opened.  @kill: the one record of the
  * call that killed @pid.  Otherwise: every seccomp record of @pid and of the
  * processes started after it (pids are handed out in order), one line per
- * distinct call with its count.  Returns how many distinct calls were reported.
+ * distinct call with its count.  @trap_unlogged: the filter has TRAP rules but
+ * not the LOG flag, so a missing record is explained.
  *
  * Why the kernel's record and not the signal's siginfo (si_syscall, si_arch,
  * si_call_addr): the SIGSYS of a TRAP or a KILL is delivered to CMD, whose
@@ -235,9 +236,9 @@ struct seen_call {
  * neither is for scprof run to take over.  The kernel logs KILL always, TRAP
  * only with SECCOMP_FILTER_FLAG_LOG (kernel/seccomp.c seccomp_log()).
  */
-static size_t report_records(struct audit_reader *rd, pid_t pid, const char *cmd, const char *src,
-			     const struct scprof_profile *p, const struct scprof_semantic *s,
-			     bool kill)
+static void report_records(struct audit_reader *rd, pid_t pid, const char *cmd, const char *src,
+			   const struct scprof_profile *p, const struct scprof_semantic *s,
+			   bool kill, bool trap_unlogged)
 {
 	struct seen_call *seen = NULL;
 	size_t n_seen = 0, alloc = 0;
@@ -308,12 +309,12 @@ static size_t report_records(struct audit_reader *rd, pid_t pid, const char *cmd
 	free(seen);
 	if (kill && !n_seen)
 		cli_error(
-			"'%s' (pid %d) was killed by SIGSYS, by seccomp; the kernel log has no record of it",
-			cmd, (int)pid);
+			"'%s' (pid %d) was killed by SIGSYS, by seccomp; the kernel log has no record of it%s",
+			cmd, (int)pid,
+			trap_unlogged ? " (it records TRAP decisions only with --log)" : "");
 	if ((lost || audit_reader_lost(rd)) && !(kill && n_seen))
 		cli_warning(
 			"the kernel dropped or rate-limited some records; the list may be incomplete");
-	return n_seen;
 }
 
 /* Does the filter return @action (SCPROF_RET_*) for any call? */
@@ -677,18 +678,17 @@ int cmd_run(int argc, char **argv)
 		status = WEXITSTATUS(ws);
 	} else {
 		status = 128 + WTERMSIG(ws);
-		if (WTERMSIG(ws) == SIGSYS && kmsg) {
-			if (!report_records(kmsg, child_pid, cmd[0], src, p, s, true) &&
-			    !(sb.flags & SCPROF_FLAG_LOG) && uses_action(s, SCPROF_RET_TRAP))
-				cli_error("the kernel records TRAP decisions only with --log");
-		} else if (WTERMSIG(ws) == SIGSYS) {
+		if (WTERMSIG(ws) == SIGSYS && kmsg)
+			report_records(kmsg, child_pid, cmd[0], src, p, s, true,
+				       !(sb.flags & SCPROF_FLAG_LOG) &&
+					       uses_action(s, SCPROF_RET_TRAP));
+		else if (WTERMSIG(ws) == SIGSYS)
 			cli_error(
 				"'%s' was killed by SIGSYS, by seccomp (no access to /dev/kmsg to say which call)",
 				cmd[0]);
-		}
 	}
 	if ((log || audit) && kmsg)
-		report_records(kmsg, child_pid, cmd[0], src, p, s, false);
+		report_records(kmsg, child_pid, cmd[0], src, p, s, false, false);
 restore:
 	audit_tune_restore(&tune);
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
