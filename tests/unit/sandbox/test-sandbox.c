@@ -7,6 +7,7 @@
 #include <linux/seccomp.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include "format/node.h"
@@ -30,6 +31,17 @@ static void test_probes(void **state)
 	assert_true(scprof_seccomp_action_available(0x7fff0000));
 	assert_true(scprof_seccomp_action_available(0x00050001));
 	assert_false(scprof_seccomp_action_available(0x12340000));
+
+	/* WAIT_KILLABLE_RECV (5.19) is refused without NEW_LISTENER: probed with it */
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+	assert_int_equal(uname(&u), 0);
+	sscanf(u.release, "%u.%u", &major, &minor);
+	if (major > 5 || (major == 5 && minor >= 19)) {
+		ok = scprof_seccomp_flags_supported(1U << 5, &missing);
+		assert_int_equal(ok, 1U << 5);
+		assert_int_equal(missing, 0);
+	}
 }
 
 static void test_spawn(void **state)
