@@ -186,3 +186,54 @@ assert_not_ran() {
 	assert_output_contains "-> TRAP, decided by the rule at $TMP/trap.json:1:"
 	assert_output_not_contains "only with --log"
 }
+
+# keys JSON: the structure of a JSON document, its keys and value types without the values
+keys() {
+	python3 -c 'import json, sys
+def shape(v):
+    if isinstance(v, dict):
+        return {k: shape(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [shape(x) for x in v]
+    return type(v).__name__
+print(json.dumps(shape(json.loads(sys.argv[1])), sort_keys=True))' "$1"
+}
+
+@test "runc and scprof run give the agent the same state, and its answers the same way" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root: runc makes namespaces and mounts"
+	command -v runc >/dev/null || skip "runc is not installed (Debian package runc)"
+	[ -x "$SCPROF_HELPERS/probe" ] || skip "probe not built in $SCPROF_HELPERS"
+	local probe=$SCPROF_HELPERS/probe id=scprof-notify-$$
+	mkdir -p "$TMP/bundle/rootfs/bin" "$TMP/bundle/rootfs/proc" "$TMP/bundle/rootfs/dev"
+	cp "$probe" "$TMP/bundle/rootfs/bin/"
+	(cd "$TMP/bundle" && runc spec)
+	profile "$SOCK" '"m1"' >"$TMP/meta.json"
+	python3 - "$TMP/bundle/config.json" "$TMP/meta.json" <<-'PY'
+		import json, sys
+		c = json.load(open(sys.argv[1]))
+		c["root"] = {"path": "rootfs", "readonly": True}
+		c["process"].update(terminal=False, cwd="/", args=["/bin/probe", "getppid", "getuid"])
+		c["linux"]["seccomp"] = json.load(open(sys.argv[2]))
+		json.dump(c, open(sys.argv[1], "w"))
+	PY
+	start_agent getppid=value:4242 getuid=errno:13
+	run runc run --bundle "$TMP/bundle" "$id" </dev/null
+	runc delete -f "$id" >/dev/null 2>&1 || true
+	echo "# runc: $output" >&2
+	[ "$status" -eq 0 ]
+	local runc_out=$output
+	wait_agent
+	local runc_json
+	runc_json=$(sed -n 's/^json //p' "$TMP/agent.log")
+	grep -q '^state pid=[0-9]* status=creating id=scprof-notify-[0-9]* bundle=/.* metadata=m1$' "$TMP/agent.log"
+	grep -qx 'notify getuid pid=self -> errno 13' "$TMP/agent.log"
+
+	rm -f "$TMP/agent.log"
+	start_agent getppid=value:4242 getuid=errno:13
+	run_scprof run -p "$TMP/meta.json" -- "$probe" getppid getuid
+	[ "$output" = "$runc_out" ]
+	wait_agent
+	grep -q '^state pid=[0-9]* status=creating id=scprof-run-[0-9]* bundle=/.* metadata=m1$' "$TMP/agent.log"
+	grep -qx 'notify getuid pid=self -> errno 13' "$TMP/agent.log"
+	[ "$(keys "$(sed -n 's/^json //p' "$TMP/agent.log")")" = "$(keys "$runc_json")" ]
+}

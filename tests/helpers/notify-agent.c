@@ -17,7 +17,8 @@
  *
  * Listens on the AF_UNIX stream socket SOCKET, accepts one connection, reads the
  * OCI container process state and the listener (SCM_RIGHTS) the way a runc agent
- * does, checks the state, then answers each notification:
+ * does (up to the end of the JSON: runc leaves the connection open), checks the
+ * state, then answers each notification:
  *   NAME=errno:N     the call fails with errno N
  *   NAME=value:V     the call returns V without running
  *   NAME=continue    the kernel runs the call (SECCOMP_USER_NOTIF_FLAG_CONTINUE)
@@ -98,6 +99,7 @@ static int receive(int srv, int64_t *pid)
 		return -1;
 	}
 	struct strbuf text = STRBUF_INIT;
+	struct node *st = NULL;
 	int fd = -1, n_fds = 0;
 	for (;;) {
 		char buf[4096];
@@ -120,13 +122,15 @@ static int receive(int srv, int64_t *pid)
 					memcpy(&fd, CMSG_DATA(h) + i * sizeof(int), sizeof(int));
 			}
 		strbuf_add(&text, buf, (size_t)n);
+		/* runc keeps the connection open: the state ends where the JSON does */
+		if (json_parse(text.buf, text.len, &st, NULL) == 0)
+			break;
 	}
 	close(c);
 	say("json %s", text.buf ? text.buf : "");
-	struct node *st = NULL;
 	const char *why = NULL;
 	char link[128] = "";
-	if (!text.buf || json_parse(text.buf, text.len, &st, NULL) < 0)
+	if (!st)
 		why = "not JSON";
 	else
 		why = check_state(st, pid);
