@@ -6,6 +6,9 @@
 #             reading) in one process, and against process start-up (/bin/true).
 #   run:      scprof run -p runtime/default -- /bin/true against /bin/true alone.
 #   validate: scprof validate of a 1 MB profile against Python's json.load of it.
+#   filter-cost: ns per syscall under no filter, libseccomp's linear and tree output
+#             and scprof's filter, for runtime/default and a recorded-style allow
+#             list (bench/filter-cost.c; one table each).
 set -euo pipefail
 scprof=$(realpath "${1:-build/cli/scprof}")
 build=$(dirname "$(dirname "$scprof")")
@@ -69,3 +72,9 @@ echo "| compile runtime/default, x86_64+x86+x32 (ms/run) | $compile_ms | libsecc
 echo "| compile runtime/default (ms/run) | $compile_ms | process start-up (/bin/true): $true_ms | $(ratio "$compile_ms" "$true_ms") |"
 echo "| run -p runtime/default -- /bin/true (ms/run) | $run_ms | /bin/true: $true_ms | added $(echo "scale=3; $run_ms - $true_ms" | bc) ms |"
 echo "| validate, $((size / 1024)) KiB profile (ms/run) | $validate_ms | python3 json.load: $python_ms | $(ratio "$validate_ms" "$python_ms") |"
+
+echo
+for profile in runtime/default "$(dirname "$0")/recorded-allow.json"; do
+	"$build/bench/filter-cost" "$profile" "${ROUNDS:-15}" 200000
+	echo
+done

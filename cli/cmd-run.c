@@ -21,6 +21,12 @@ static const char help[] =
 	"then the filter, right before execve.  If anything asked for cannot be\n"
 	"applied, scprof says why and exits 125 without running CMD.\n"
 	"\n"
+	"A profile with SCMP_ACT_NOTIFY rules gets its agent as with runc: the filter's\n"
+	"listener and the OCI container process state (with listenerMetadata) go to the\n"
+	"AF_UNIX socket at listenerPath before CMD may exec; if the agent cannot be\n"
+	"reached, CMD does not run (125).  The profile must allow write and read, which\n"
+	"hand the listener over after the filter is loaded.\n"
+	"\n"
 	"  -p, --profile PROFILE      the profile (default: runtime/default)\n"
 	"  -a, --arch ARCH            build the filter for ARCH (repeatable)\n"
 	"      --caps-for-profile L   capabilities for includes/excludes (default: the\n"
@@ -63,8 +69,9 @@ static const char help[] =
 	"  -h, --help                 show this help\n"
 	"\n"
 	"Exit status: CMD's own; 128+N when CMD is killed by signal N (159 for SIGSYS:\n"
-	"scprof then names the syscall from the kernel's audit record); 125 when the\n"
-	"context cannot be set up (also usage errors); 126 CMD not executable; 127 not found.\n";
+	"scprof then names the syscall from the kernel's audit record, which the kernel\n"
+	"writes for TRAP only with --log); 125 when the context cannot be set up (also\n"
+	"usage errors); 126 CMD not executable; 127 not found.\n";
 
 /* How long to wait for the kernel to print the record of a seccomp kill. */
 #define KILL_RECORD_WAIT_MS 500
@@ -129,7 +136,8 @@ static int parse_groups(const char *s, struct scprof_sandbox *sb)
 	return 0;
 }
 
-static int check_actions(const struct scprof_semantic *s)
+/* Sets *notify when the filter can return USER_NOTIF, which needs the profile's agent. */
+static int check_actions(const struct scprof_semantic *s, bool *notify)
 {
 	uint32_t seen[16];
 	size_t n = 0;
@@ -148,11 +156,8 @@ static int check_actions(const struct scprof_semantic *s)
 	for (size_t i = 0; i < n; i++) {
 		char name[64];
 		scprof_action_format(seen[i], name, sizeof(name));
-		if ((seen[i] & SCPROF_RET_ACTION_FULL) == SCPROF_RET_USER_NOTIF) {
-			cli_error(
-				"the profile uses SCMP_ACT_NOTIFY, which needs a listener agent; scprof run does not connect to one yet");
-			return -1;
-		}
+		if ((seen[i] & SCPROF_RET_ACTION_FULL) == SCPROF_RET_USER_NOTIF)
+			*notify = true;
 		if (!scprof_seccomp_action_available(seen[i])) {
 			cli_error("the kernel does not support the action %s the profile uses",
 				  name);
@@ -200,14 +205,23 @@ struct seen_call {
  * Read what the kernel logged since @fd was opened.  @kill: the one record of the
  * call that killed @pid.  Otherwise: every seccomp record of @pid and of the
  * processes started after it (pids are handed out in order), one line per
- * distinct call with its count.
+ * distinct call with its count.  @trap_unlogged: the filter has TRAP rules but
+ * not the LOG flag, so a missing record is explained.
+ *
+ * Why the kernel's record and not the signal's siginfo (si_syscall, si_arch,
+ * si_call_addr): the SIGSYS of a TRAP or a KILL is delivered to CMD, whose
+ * handlers execve reset; when it dies of it, the parent only learns the signal
+ * number (waitid's si_status, pidfd's exit code).  The siginfo reaches only a
+ * ptracer or a core dump (NT_SIGINFO, through the system-wide core_pattern), and
+ * neither is for scprof run to take over.  The kernel logs KILL always, TRAP
+ * only with SECCOMP_FILTER_FLAG_LOG (kernel/seccomp.c seccomp_log()).
  */
 /* Room for the records of a run in the netlink socket (kernel memory). */
 #define RECORDS_RCVBUF (16u << 20)
 
 static void report_records(struct audit_reader *rd, pid_t pid, const char *cmd, const char *src,
 			   const struct scprof_profile *p, const struct scprof_semantic *s,
-			   bool kill)
+			   bool kill, bool trap_unlogged)
 {
 	struct seen_call *seen = NULL;
 	size_t n_seen = 0, alloc = 0;
@@ -278,11 +292,26 @@ static void report_records(struct audit_reader *rd, pid_t pid, const char *cmd, 
 	free(seen);
 	if (kill && !n_seen)
 		cli_error(
-			"'%s' (pid %d) was killed by SIGSYS, by seccomp; the kernel log has no record of it",
-			cmd, (int)pid);
+			"'%s' (pid %d) was killed by SIGSYS, by seccomp; the kernel log has no record of it%s",
+			cmd, (int)pid,
+			trap_unlogged ? " (it records TRAP decisions only with --log)" : "");
 	if ((lost || audit_reader_lost(rd)) && !(kill && n_seen))
 		cli_warning(
 			"the kernel dropped or rate-limited some records; the list may be incomplete");
+}
+
+/* Does the filter return @action (SCPROF_RET_*) for any call? */
+static bool uses_action(const struct scprof_semantic *s, uint32_t action)
+{
+	if ((s->default_action & SCPROF_RET_ACTION_FULL) == action)
+		return true;
+	for (size_t i = 0; i < s->n_arches; i++)
+		for (size_t j = 0; j < s->arches[i].n_syscalls; j++)
+			for (size_t k = 0; k < s->arches[i].syscalls[j].n_rules; k++)
+				if ((s->arches[i].syscalls[j].rules[k].action &
+				     SCPROF_RET_ACTION_FULL) == action)
+					return true;
+	return false;
 }
 
 /* What --pod decides, kept for the child's setup (the sysctl strings are borrowed). */
@@ -417,6 +446,7 @@ int cmd_run(int argc, char **argv)
 	struct scprof_pod_opts popts = { .seccomp_root = NULL };
 	struct pod_run pr = { NULL, NULL };
 	unsigned given = 0;
+	char *run_id = NULL, *cwd = NULL;
 
 	scprof_context_init(&ctx);
 	scprof_compile_opts_init(&copts);
@@ -565,14 +595,22 @@ int cmd_run(int argc, char **argv)
 		cli_report(err);
 		goto out;
 	}
-	if (check_actions(s) < 0)
+	bool notify = false;
+	if (check_actions(s, &notify) < 0)
 		goto out;
+	if (notify && !p->listener_path) {
+		cli_error(
+			"the profile uses SCMP_ACT_NOTIFY but names no agent: set 'listenerPath' to the agent's socket");
+		goto out;
+	}
 
 	/*
 	 * WAIT_KILLABLE_RECV only means something with a listener, and the kernel refuses
 	 * it without one; libseccomp likewise passes it only with NEW_LISTENER.
 	 */
-	unsigned flags = (s->flags | (log ? SCPROF_FLAG_LOG : 0)) & ~SCPROF_FLAG_WAIT_KILLABLE_RECV;
+	unsigned flags = s->flags | (log ? SCPROF_FLAG_LOG : 0);
+	if (!notify)
+		flags &= ~SCPROF_FLAG_WAIT_KILLABLE_RECV;
 	unsigned missing;
 	/* TSYNC synchronises threads CMD does not have yet: harmless, and kept as asked */
 	scprof_seccomp_flags_supported(flags, &missing);
@@ -587,6 +625,14 @@ int cmd_run(int argc, char **argv)
 	sb.flags = flags & ~missing;
 	/* "unconfined" means no filter at all, as with runc and Docker */
 	sb.prog = strcmp(src, "unconfined") ? prog : NULL;
+	/* no container here: the id names this run, the bundle is where it runs */
+	struct scprof_sandbox_listener listener = { p->listener_path, p->listener_metadata };
+	if (notify) {
+		listener.id = run_id = xasprintf("scprof-run-%d", (int)getpid());
+		cwd = getcwd(NULL, 0);
+		listener.bundle = cwd ? cwd : "/";
+		sb.listener = &listener;
+	}
 
 	/* the kernel's own record names what seccomp stopped; read only what comes after now */
 	/* the audit multicast group has every record; /dev/kmsg what printk's rate limit let by */
@@ -619,19 +665,23 @@ int cmd_run(int argc, char **argv)
 	} else {
 		status = 128 + WTERMSIG(ws);
 		if (WTERMSIG(ws) == SIGSYS && kmsg)
-			report_records(kmsg, child_pid, cmd[0], src, p, s, true);
+			report_records(kmsg, child_pid, cmd[0], src, p, s, true,
+				       !(sb.flags & SCPROF_FLAG_LOG) &&
+					       uses_action(s, SCPROF_RET_TRAP));
 		else if (WTERMSIG(ws) == SIGSYS)
 			cli_error(
 				"'%s' was killed by SIGSYS, by seccomp (no access to /dev/kmsg to say which call)",
 				cmd[0]);
 	}
 	if ((log || audit) && kmsg)
-		report_records(kmsg, child_pid, cmd[0], src, p, s, false);
+		report_records(kmsg, child_pid, cmd[0], src, p, s, false, false);
 restore:
 	audit_tune_restore(&tune);
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &old[i], NULL);
 out:
+	free(run_id);
+	free(cwd);
 	audit_reader_free(kmsg);
 	scprof_bpf_free(prog);
 	scprof_semantic_free(s);

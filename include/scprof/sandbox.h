@@ -20,6 +20,21 @@ struct scprof_sandbox_sysctl {
 	const char *value; /* borrowed */
 };
 
+/*
+ * A seccomp agent, as runc's linux.seccomp.listenerPath: the filter is loaded
+ * with SECCOMP_FILTER_FLAG_NEW_LISTENER and, before the command may exec, its
+ * listener goes to the agent with the OCI container process state.
+ */
+struct scprof_sandbox_listener {
+	const char *path; /* borrowed; the agent's AF_UNIX stream socket */
+	const char *metadata; /* borrowed; listenerMetadata; NULL or "" for none */
+	const char *id; /* borrowed; state.id */
+	const char *bundle; /* borrowed; state.bundle, an absolute directory */
+};
+
+/* How long connecting to the agent and sending it the listener may block. */
+#define SCPROF_LISTENER_TIMEOUT_MS 5000
+
 struct scprof_sandbox {
 	bool set_ids; /* setgroups, setresgid, setresuid */
 	uid_t uid;
@@ -36,6 +51,7 @@ struct scprof_sandbox {
 	size_t n_sysctls;
 	const struct scprof_bpf *prog; /* borrowed; NULL: no filter */
 	unsigned flags; /* SECCOMP_FILTER_FLAG_* */
+	const struct scprof_sandbox_listener *listener; /* borrowed; NULL: no agent */
 };
 
 /*
@@ -59,9 +75,30 @@ SCPROF_PUBLIC uint64_t scprof_caps_current(void);
  * child's pid, or a negative errno with *err saying which step failed;
  * *exec_errno is set to the errno of execve when that was the step (command not
  * found, not executable), else to 0.
+ *
+ * With @sb->listener and a program, the child writes to the parent once the
+ * filter is loaded and waits; the parent takes the listener with pidfd_getfd
+ * and sends it to the agent, and only then lets the child go on.  If the agent
+ * cannot be reached the child is killed before it execs, and the error says why.
+ * The program must therefore allow write and read, as with runc.
  */
 SCPROF_PUBLIC pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[],
 					 int *exec_errno, struct scprof_error **err);
+
+/*
+ * The OCI container process state runc sends a seccomp agent with the listener
+ * (runtime-spec ContainerProcessState), for process @pid, status "creating",
+ * compact JSON.  Caller frees.
+ */
+SCPROF_PUBLIC char *scprof_listener_state_json(const struct scprof_sandbox_listener *l, pid_t pid);
+
+/*
+ * Connect to the agent at @path and send @json with @fd (SCM_RIGHTS) in one
+ * message, as runc does; both bounded by SCPROF_LISTENER_TIMEOUT_MS.  @fd stays
+ * the caller's.  0, or a negative errno with *err.
+ */
+SCPROF_PUBLIC int scprof_listener_send(const char *path, const char *json, int fd,
+				       struct scprof_error **err);
 
 #ifdef __cplusplus
 }

@@ -324,7 +324,17 @@ int scprof_compile(const struct scprof_semantic *s, const struct scprof_profile 
 	if (s->n_arches > 32)
 		return error_set(err, -E2BIG, "too many architectures");
 
-	/* runc: len(config.Syscalls) > 32, the rules Docker passed on after includes/excludes */
+	/*
+	 * runc: len(config.Syscalls) > 32, the rules Docker passed on after
+	 * includes/excludes.  That counts rules, not syscalls: runtime/default has
+	 * about 20 rules for some 360 syscalls, a recorded profile one rule for all,
+	 * and the linear program then compares a denied or argument-checked call
+	 * with every number before it (bench/filter-cost.c: 25-35% slower than the
+	 * tree).  The tree decides the same, so the architecture scprof runs on,
+	 * whose calls are the ones `scprof run` filters, takes it for many syscalls
+	 * too; compat ones keep runc's choice, as a tree costs about 0.2 ms more to
+	 * build.
+	 */
 	bool tree = s->n_profile_rules > TREE_THRESHOLD;
 	bool stub = opts->enosys_stub && stub_useful(s->default_action);
 
@@ -343,7 +353,9 @@ int scprof_compile(const struct scprof_semantic *s, const struct scprof_profile 
 					     .a = &s->arches[i],
 					     .p = p,
 					     .opts = opts,
-					     .tree = tree,
+					     .tree = tree ||
+						     (s->arches[i].arch == scprof_arch_native() &&
+						      s->arches[i].n_syscalls > TREE_THRESHOLD),
 					     .part = &parts[i] };
 		jobs[i].started =
 			i > 0 && pthread_create(&jobs[i].thread, NULL, arch_job_run, &jobs[i]) == 0;

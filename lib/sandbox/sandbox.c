@@ -4,23 +4,30 @@
  * seccomp filter loaded right before execve.  Between fork and exec only
  * async-signal-safe calls are made; a failure goes to the parent as a
  * (step, errno) pair over a close-on-exec pipe, whose EOF means exec succeeded.
+ * With a seccomp agent the same pipe first carries the listener's number, and
+ * a second pipe lets the child go on once the agent has the listener.
  */
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "sandbox/listener.h"
 #include "scprof/sandbox.h"
 #include "util/util.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
 #endif
 #define CAP_SYS_ADMIN_BIT 21
 #define LAST_CAP 40
@@ -40,6 +47,7 @@ enum step {
 	STEP_AMBIENT,
 	STEP_NNP,
 	STEP_EXEC,
+	STEP_LISTENER, /* not a failure: the filter is loaded, the listener is fd msg[1] */
 };
 
 static const char *const step_names[] = {
@@ -57,6 +65,7 @@ static const char *const step_names[] = {
 	[STEP_AMBIENT] = "raise ambient capabilities",
 	[STEP_NNP] = "set no_new_privs",
 	[STEP_EXEC] = "run",
+	[STEP_LISTENER] = "hand the seccomp listener over",
 };
 
 unsigned scprof_seccomp_flags_supported(unsigned flags, unsigned *missing)
@@ -68,8 +77,13 @@ unsigned scprof_seccomp_flags_supported(unsigned flags, unsigned *missing)
 		if (!(flags & f))
 			continue;
 		/* a known flag with a NULL program fails with EFAULT, an unknown one with EINVAL */
+		/* the kernel refuses WAIT_KILLABLE_RECV without NEW_LISTENER (5.19) */
+		unsigned probe = f == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ?
+					 f | SECCOMP_FILTER_FLAG_NEW_LISTENER :
+					 f;
 		errno = 0;
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f, NULL) < 0 && errno == EFAULT)
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, probe, NULL) < 0 &&
+		    errno == EFAULT)
 			ok |= f;
 		else
 			*missing |= f;
@@ -110,7 +124,43 @@ static void report(int fd, enum step step, int err)
 static int load_filter(const struct scprof_sandbox *sb)
 {
 	struct sock_fprog fprog = { (unsigned short)sb->prog->len, sb->prog->insns };
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, sb->flags, &fprog);
+	unsigned flags = sb->flags;
+	if (sb->listener) {
+		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		/* TSYNC's failure would be ambiguous with the listener's fd: the kernel wants ESRCH */
+		if (flags & SECCOMP_FILTER_FLAG_TSYNC)
+			flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+	}
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+}
+
+/*
+ * The filter is on: tell the parent where the listener is, and wait until the
+ * agent has it, so that CMD never runs with nobody to answer (runc's
+ * procSeccomp / procSeccompDone).  Only write and read: the filter sees them.
+ */
+static void hand_over(int fd, int go, int listener)
+{
+	int msg[3] = { STEP_LISTENER, listener, 0 };
+	char ok = 0;
+	ssize_t n;
+	if (write(fd, msg, sizeof(msg)) != (ssize_t)sizeof(msg))
+		_exit(125);
+	do
+		n = read(go, &ok, 1);
+	while (n < 0 && errno == EINTR);
+	/* EOF: the parent gave up (agent unreachable) or died */
+	if (n != 1 || ok != 1)
+		_exit(125);
+}
+
+static void load(const struct scprof_sandbox *sb, int fd, int go)
+{
+	int l = load_filter(sb);
+	if (l < 0)
+		report(fd, STEP_FILTER, errno);
+	if (sb->listener)
+		hand_over(fd, go, l);
 }
 
 /* What the parent prepares for the child, which may only make async-signal-safe calls. */
@@ -150,7 +200,8 @@ static void isolate(const struct scprof_sandbox *sb, const struct prepared *pre,
 }
 
 static void __attribute__((noreturn))
-child(const struct scprof_sandbox *sb, const struct prepared *pre, char *const argv[], int fd)
+child(const struct scprof_sandbox *sb, const struct prepared *pre, char *const argv[], int fd,
+      int go)
 {
 	isolate(sb, pre, fd);
 
@@ -158,8 +209,8 @@ child(const struct scprof_sandbox *sb, const struct prepared *pre, char *const a
 	bool loses_admin = sb->set_caps ? !(sb->caps & (1ULL << CAP_SYS_ADMIN_BIT)) :
 					  sb->set_ids && sb->uid != 0;
 	bool early = sb->prog && !sb->no_new_privs && loses_admin;
-	if (early && load_filter(sb) < 0)
-		report(fd, STEP_FILTER, errno);
+	if (early)
+		load(sb, fd, go);
 
 	if (sb->set_caps) {
 		for (int c = 0; c <= LAST_CAP; c++)
@@ -197,8 +248,8 @@ child(const struct scprof_sandbox *sb, const struct prepared *pre, char *const a
 	}
 	if (sb->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		report(fd, STEP_NNP, errno);
-	if (sb->prog && !early && load_filter(sb) < 0)
-		report(fd, STEP_FILTER, errno);
+	if (sb->prog && !early)
+		load(sb, fd, go);
 	execvp(argv[0], argv);
 	report(fd, STEP_EXEC, errno);
 	_exit(127);
@@ -249,40 +300,107 @@ static int child_failed(const struct scprof_sandbox *sb, char *const argv[], con
 	return error_set(err, -msg[1], "cannot %s: %s", step_names[msg[0]], strerror(msg[1]));
 }
 
+/* Take the listener from the child and give it to the agent; then the child may go on. */
+static int to_agent(const struct scprof_sandbox *sb, pid_t pid, int fd, int go,
+		    struct scprof_error **err)
+{
+	_cleanup_close_ int l = listener_take(pid, fd, err);
+	if (l < 0)
+		return l;
+	_cleanup_free_ char *json = scprof_listener_state_json(sb->listener, pid);
+	int r = scprof_listener_send(sb->listener->path, json, l, err);
+	if (r < 0)
+		return r;
+	if (write(go, "\1", 1) != 1)
+		return error_set(err, -errno, "cannot let the child go on: %s", strerror(errno));
+	return 0;
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
 pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[], int *exec_errno,
 			   struct scprof_error **err)
 {
 	struct prepared pre;
+	bool agent = sb->prog && sb->listener;
 	*exec_errno = 0;
-	int p[2];
+	int p[2], go[2] = { -1, -1 };
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return error_set(err, -errno, "cannot create a pipe: %s", strerror(errno));
+	if (agent && pipe2(go, O_CLOEXEC) < 0) {
+		int e = errno;
+		close(p[0]);
+		close(p[1]);
+		return error_set(err, -e, "cannot create a pipe: %s", strerror(e));
+	}
+	int r = agent ? listener_check_handoff(sb->prog, p[1], go[0], err) : 0;
+	if (r < 0) {
+		close(p[0]);
+		close(p[1]);
+		close(go[0]);
+		close(go[1]);
+		return r;
+	}
 	prepare(sb, &pre);
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
 		close(p[0]);
 		close(p[1]);
+		if (agent) {
+			close(go[0]);
+			close(go[1]);
+		}
 		prepared_release(sb, &pre);
 		return error_set(err, -e, "cannot fork: %s", strerror(e));
 	}
 	if (pid == 0) {
 		close(p[0]);
-		child(sb, &pre, argv, p[1]);
+		if (agent)
+			close(go[1]);
+		child(sb, &pre, argv, p[1], go[0]);
 	}
 	close(p[1]);
+	if (agent)
+		close(go[0]);
 	prepared_release(sb, &pre);
 	int msg[3];
 	ssize_t n;
-	do
-		n = read(p[0], msg, sizeof(msg));
-	while (n < 0 && errno == EINTR);
+	bool handed = false;
+	for (;;) {
+		do
+			n = read(p[0], msg, sizeof(msg));
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)sizeof(msg) || msg[0] != STEP_LISTENER || !agent || handed)
+			break;
+		r = to_agent(sb, pid, msg[1], go[1], err);
+		if (r < 0) {
+			/* fail closed: the child is waiting on go[0] and never reaches execve */
+			kill(pid, SIGKILL);
+			close(p[0]);
+			close(go[1]);
+			reap(pid);
+			return r;
+		}
+		handed = true;
+	}
 	close(p[0]);
-	if (n != (ssize_t)sizeof(msg))
-		return pid; /* EOF: exec succeeded */
+	if (agent)
+		close(go[1]);
+	if (n != (ssize_t)sizeof(msg)) {
+		if (!agent || handed)
+			return pid; /* EOF: exec succeeded */
+		reap(pid);
+		return error_set(
+			err, -EIO,
+			"the command's setup ended before the seccomp listener was handed over");
+	}
 
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	reap(pid);
 	return child_failed(sb, argv, msg, exec_errno, err);
 }

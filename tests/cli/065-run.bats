@@ -96,7 +96,7 @@ teardown() {
 	assert_output_contains "--user wants UID[:GID] as numbers"
 	printf '{"defaultAction":"SCMP_ACT_ALLOW","listenerPath":"/x","syscalls":[{"names":["mount"],"action":"SCMP_ACT_NOTIFY"}]}' > "$TMP/notify.json"
 	run_scprof 125 run -p "$TMP/notify.json" -- touch "$TMP/ran"
-	assert_output_contains "SCMP_ACT_NOTIFY"
+	assert_output_contains "seccomp agent at '/x'"
 	run_scprof 125 run --groups 1 -- touch "$TMP/ran"
 	run_scprof 125 run --bogus -- touch "$TMP/ran"
 	run_scprof 125 run
