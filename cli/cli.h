@@ -36,6 +36,13 @@ int cli_help(const char *help);
 enum scprof_format;
 int cli_parse_to(const char *cmd, const char *arg, enum scprof_format *out);
 
+/*
+ * scprof's cache directory @sub: $XDG_CACHE_HOME/scprof/@sub, else
+ * ~/.cache/scprof/@sub when the home directory is ours (not under a plain
+ * sudo); NULL for none.  Caller frees.
+ */
+char *cli_cache_dir(const char *sub);
+
 /* Write @s (a whole output) to @path ("-" or NULL for stdout), atomically; returns an exit code. */
 int cli_write_output(const char *path, const char *data, size_t len);
 

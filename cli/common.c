@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Helpers the subcommands share: loading profiles, context options, JSON output. */
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli/cli.h"
 #include "format/node.h"
 #include "scprof/profile.h"
@@ -65,6 +68,17 @@ int cli_load_profile(const char *source, struct scprof_profile **out)
 		r = EXIT_USAGE;
 	}
 	return r;
+}
+
+char *cli_cache_dir(const char *sub)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	struct stat st;
+	if (xdg && xdg[0] == '/')
+		return xasprintf("%s/scprof/%s", xdg, sub);
+	if (!home || home[0] != '/' || stat(home, &st) < 0 || st.st_uid != geteuid())
+		return NULL;
+	return xasprintf("%s/.cache/scprof/%s", home, sub);
 }
 
 int cli_parse_to(const char *cmd, const char *arg, enum scprof_format *out)

@@ -31,6 +31,17 @@ SCPROF_PUBLIC int scprof_compile(const struct scprof_semantic *s, const struct s
 				 const struct scprof_compile_opts *opts, struct scprof_bpf **out,
 				 struct scprof_error **err);
 
+/*
+ * scprof_compile() through a cache of programs in @dir (created, mode 0700;
+ * NULL: no cache), keyed by everything the program depends on and compared in
+ * full, so a program comes back only for the same view, options, scprof and
+ * libseccomp.  A cache that cannot be read or written is ignored.
+ */
+SCPROF_PUBLIC int scprof_compile_cached(const struct scprof_semantic *s,
+					const struct scprof_profile *p,
+					const struct scprof_compile_opts *opts, const char *dir,
+					struct scprof_bpf **out, struct scprof_error **err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -110,3 +110,22 @@ teardown() {
 	chmod 0644 "$TMP/script"
 	run -126 "$SCPROF" run -- "$TMP/script"
 }
+
+@test "run keeps compiled programs in its cache and reads them back; a damaged entry is compiled anew" {
+	export XDG_CACHE_HOME=$TMP/cache
+	run_scprof 1 run -p "$TMP/p.json" -- mkdir "$TMP/d"
+	[ "$(ls "$TMP/cache/scprof/bpf" | wc -l)" -eq 1 ]
+	[ "$(stat -c %a "$TMP/cache/scprof/bpf")" = 700 ]
+	run_scprof 1 run -p "$TMP/p.json" -- mkdir "$TMP/d"
+	assert_output_contains "Permission denied"
+	[ "$(ls "$TMP/cache/scprof/bpf" | wc -l)" -eq 1 ]
+	# garbage in the entry: the filter still denies what the profile denies
+	f=$(ls "$TMP/cache/scprof/bpf"/*.bpf)
+	printf 'garbage' | dd of="$f" bs=1 seek=100 conv=notrunc 2>/dev/null
+	run_scprof 1 run -p "$TMP/p.json" -- mkdir "$TMP/d"
+	assert_output_contains "Permission denied"
+	[ ! -d "$TMP/d" ]
+	# another profile, another entry
+	run_scprof run -p runtime/default -- true
+	[ "$(ls "$TMP/cache/scprof/bpf" | wc -l)" -eq 2 ]
+}
