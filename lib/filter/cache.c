@@ -200,7 +200,7 @@ int scprof_compile_cached(const struct scprof_semantic *s, const struct scprof_p
 	strbuf_add(&data, (*out)->insns, (*out)->len * sizeof(struct sock_filter));
 	uint64_t sum = fnv1a(data.buf, data.len);
 	strbuf_add(&data, &sum, 8);
-	if (write_file_atomic(path, data.buf, data.len, 0600, NULL) == 0)
+	if (write_file_replace(path, data.buf, data.len, 0600, false, NULL) == 0)
 		prune(dir);
 	return 0;
 }

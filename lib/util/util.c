@@ -412,6 +412,12 @@ static int write_all(int fd, const void *data, size_t len)
 int write_file_atomic(const char *path, const void *data, size_t len, int mode,
 		      struct scprof_error **err)
 {
+	return write_file_replace(path, data, len, mode, true, err);
+}
+
+int write_file_replace(const char *path, const void *data, size_t len, int mode, bool sync,
+		       struct scprof_error **err)
+{
 	int r;
 	if (strcmp(path, "-") == 0) {
 		r = write_all(1, data, len);
@@ -444,7 +450,7 @@ int write_file_atomic(const char *path, const void *data, size_t len, int mode,
 	r = write_all(fd, data, len);
 	if (r == 0 && fchmod(fd, (mode_t)mode) < 0)
 		r = -errno;
-	if (r == 0 && fsync(fd) < 0)
+	if (r == 0 && sync && fsync(fd) < 0)
 		r = -errno;
 	if (r == 0 && close(steal_fd(&fd)) < 0)
 		r = -errno;

@@ -123,6 +123,9 @@ int read_file(const char *path, size_t max, char **buf, size_t *len, struct scpr
  */
 int write_file_atomic(const char *path, const void *data, size_t len, int mode,
 		      struct scprof_error **err);
+/* The same, without the fsync when @sync is false (caches: a torn entry is caught on reading). */
+int write_file_replace(const char *path, const void *data, size_t len, int mode, bool sync,
+		       struct scprof_error **err);
 
 /* Milliseconds on CLOCK_MONOTONIC. */
 int64_t now_ms(void);
