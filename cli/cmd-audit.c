@@ -98,6 +98,7 @@ struct state {
 	char **names;
 	size_t n_names, names_alloc;
 	uint32_t *name_slots; /* index + 1; 0 empty */
+	uint32_t last_exe; /* the name of the record before */
 	size_t name_cap;
 
 	struct entry *entries;
@@ -209,8 +210,11 @@ static void count_calls(struct state *st, const struct entry *k, uint64_t count)
 
 static uint32_t exe_of(struct state *st, const struct audit_record *r)
 {
+	/* records come in runs of the same program */
+	if (st->n_names && r->exe && !strcmp(r->exe, st->names[st->last_exe]))
+		return st->last_exe;
 	if (r->exe && strcmp(r->exe, "(null)"))
-		return intern(st, r->exe);
+		return st->last_exe = intern(st, r->exe);
 	_cleanup_free_ char *s = xasprintf("[%s]", r->comm ? r->comm : "?");
 	return intern(st, s);
 }
