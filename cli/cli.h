@@ -82,6 +82,30 @@ int cli_resolve_bases(struct scprof_profile *p, const char *source);
 /* Handle one of CLI_CONTEXT_OPTIONS; returns 1 if handled, 0 if not ours, <0 on error (printed). */
 int cli_context_option(const char *cmd, struct scprof_context *ctx, int opt, const char *arg);
 
+/* Options of push and pull (cli/oci-opts.c): how to reach a registry. */
+#define CLI_OCI_OPTIONS                                                                            \
+	{ "ca-file", required_argument, NULL, 0x1a0 }, { "plain-http", no_argument, NULL, 0x1a1 }, \
+		{ "username", required_argument, NULL, 0x1a2 },                                    \
+		{ "max-size", required_argument, NULL, 0x1a3 },                                    \
+	{                                                                                          \
+		"retries", required_argument, NULL, 0x1a4                                          \
+	}
+#define CLI_OCI_HELP                                                                           \
+	"      --username USER   log in as USER with the password read from stdin\n"           \
+	"                        (default: the entry for the host in\n"                        \
+	"                        $XDG_RUNTIME_DIR/containers/auth.json or\n"                   \
+	"                        ~/.docker/config.json, else anonymous)\n"                     \
+	"      --ca-file FILE    trust the PEM certificates in FILE instead of the system's\n" \
+	"      --plain-http      talk HTTP instead of HTTPS (a registry on the loopback)\n"    \
+	"      --max-size BYTES  refuse a manifest or profile larger than BYTES (1048576)\n"   \
+	"      --retries N       retry a 429, a 5xx or a dropped connection N times (3)\n"
+struct scprof_oci_opts;
+/* Handle one of CLI_OCI_OPTIONS; returns 1 if handled, 0 if not ours, <0 on error (printed). */
+int cli_oci_option(const char *cmd, struct scprof_oci_opts *o, int opt, const char *arg);
+/* With --username, read the password from stdin into o->password (*password, wipe with cli_oci_forget). */
+int cli_oci_credentials(struct scprof_oci_opts *o, char **password);
+void cli_oci_forget(char *password);
+
 /* Print the differences of scprof_semantic_diff() to stdout, one per line, per architecture. */
 struct scprof_difference;
 void cli_print_differences(const struct scprof_difference *d, size_t n);
@@ -103,5 +127,7 @@ int cmd_record(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
 
 #endif

@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	{ "record", cmd_record, "record what a workload calls and write its profile" },
 	{ "run", cmd_run, "run a command under a profile and a security context" },
 	{ "audit", cmd_audit, "read the kernel's seccomp decisions from logs, and live" },
+	{ "push", cmd_push, "push profiles to a registry or layout as an OCI artifact" },
+	{ "pull", cmd_pull, "pull a profile from an OCI artifact" },
 };
 
 static void usage(FILE *f)

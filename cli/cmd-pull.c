@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* scprof pull: the profile of an OCI artifact, checked by digest. */
+#include "cli/cli.h"
+#include "scprof/oci.h"
+
+static const char help[] =
+	"usage: scprof pull [-o FILE] [--platform OS/ARCH] [REGISTRY OPTIONS] REF\n"
+	"\n"
+	"Fetch the profile of the OCI artifact REF, a registry repository\n"
+	"HOST[:PORT]/NAME[:TAG|@sha256:DIGEST] (TAG defaults to latest) or an OCI image\n"
+	"layout directory oci:DIR[:TAG], and write it as it was pushed.  Reads the\n"
+	"KEP-6061 form (one OCI JSON layer) and the Security Profiles Operator's (a\n"
+	"SeccompProfile per platform); an image index is followed to the manifest of\n"
+	"the platform.  A tag is resolved to a digest first; the index, the manifest\n"
+	"and the layer are then fetched by digest and checked byte for byte.\n"
+	"\n"
+	"  -o, --output FILE       write to FILE atomically (default: stdout)\n"
+	"  -p, --platform OS/ARCH  the platform to pick (default: this machine's)\n" CLI_OCI_HELP
+	"  -h, --help              show this help\n"
+	"\n"
+	"Exit status: 0 pulled, 2 usage, input, network or registry error (a digest\n"
+	"mismatch, an unexpected media type, no profile for the platform...); nothing\n"
+	"is written then.\n";
+
+int cmd_pull(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "platform", required_argument, NULL, 'p' },
+		CLI_OCI_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct scprof_oci_opts o;
+	struct scprof_oci_pulled pulled;
+	_cleanup_error_ struct scprof_error *err = NULL;
+	const char *output = "-", *platform = NULL;
+	char *password = NULL;
+	int c, r;
+
+	scprof_oci_opts_init(&o);
+	while ((c = getopt_long(argc, argv, "o:p:h", opts, NULL)) != -1) {
+		r = cli_oci_option("pull", &o, c, optarg);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'p':
+			platform = optarg;
+			break;
+		case 'h':
+			return cli_help(help);
+		default:
+			return cli_usage_error("pull", "unknown option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("pull", "expected exactly one REF");
+	if (cli_oci_credentials(&o, &password) != EXIT_OK)
+		return EXIT_USAGE;
+	r = scprof_oci_pull(argv[optind], platform, &o, &pulled, &err);
+	cli_oci_forget(password);
+	if (r < 0)
+		return cli_report(err);
+	r = cli_write_output(output, pulled.data, pulled.len);
+	scprof_oci_pulled_release(&pulled);
+	return r;
+}
