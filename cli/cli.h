@@ -110,6 +110,9 @@ void cli_oci_forget(char *password);
 struct scprof_difference;
 void cli_print_differences(const struct scprof_difference *d, size_t n);
 
+/* A Kubernetes object name from a file name: lowercase alphanumerics and '-'; caller frees. */
+char *cli_name_from_path(const char *path);
+
 /* Print a document tree as pretty JSON to stdout. */
 void cli_print_json(const struct node *doc);
 

@@ -119,8 +119,12 @@ int cmd_push(int argc, char **argv)
 	for (size_t i = 0; i < n_prof; i++) {
 		struct scprof_profile *p = NULL;
 		size_t len;
-		if (cli_load_profile(argv[optind + (int)i], &p) != EXIT_OK)
+		const char *src = argv[optind + (int)i];
+		if (cli_load_profile(src, &p) != EXIT_OK)
 			goto out;
+		/* a SeccompProfile is named as scprof convert names it */
+		if (format == SCPROF_OCI_SPO && !p->name)
+			p->name = strcmp(src, "-") ? cli_name_from_path(src) : xstrdup("profile");
 		r = scprof_profile_write(p,
 					 format == SCPROF_OCI_KEP ? SCPROF_FORMAT_OCI_JSON :
 								    SCPROF_FORMAT_SPO_YAML,

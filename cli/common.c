@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Helpers the subcommands share: loading profiles, context options, JSON output. */
+#include <ctype.h>
+#include <libgen.h>
+
 #include "cli/cli.h"
 #include "format/node.h"
 #include "scprof/profile.h"
@@ -143,4 +146,27 @@ void cli_print_json(const struct node *doc)
 	json_write(doc, true, &sb);
 	fwrite(sb.buf, 1, sb.len, stdout);
 	strbuf_release(&sb);
+}
+
+/* A Kubernetes object name from a file name: lowercase alphanumerics and '-'. */
+char *cli_name_from_path(const char *path)
+{
+	_cleanup_free_ char *copy = xstrdup(path);
+	char *base = basename(copy);
+	char *dot = strchr(base, '.');
+	if (dot && dot != base)
+		*dot = '\0';
+	struct strbuf sb = STRBUF_INIT;
+	for (const char *s = base; *s && sb.len < 63; s++) {
+		char ch = (char)tolower((unsigned char)*s);
+		if (isalnum((unsigned char)ch))
+			strbuf_addc(&sb, ch);
+		else if (sb.len && sb.buf[sb.len - 1] != '-')
+			strbuf_addc(&sb, '-');
+	}
+	while (sb.len && sb.buf[sb.len - 1] == '-')
+		sb.buf[--sb.len] = '\0';
+	if (!sb.len)
+		strbuf_adds(&sb, "profile");
+	return strbuf_detach(&sb);
 }

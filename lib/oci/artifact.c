@@ -71,8 +71,8 @@ static int put_blob(struct target *t, const void *data, size_t len, const struct
 	if (len > o->max_size)
 		return error_set(
 			err, -EFBIG,
-			"a profile of %zu bytes is larger than the limit of %zu (--max-size)", len,
-			o->max_size);
+			"a profile of %zu bytes is larger than the limit of %zu bytes (--max-size)",
+			len, o->max_size);
 	r = oci_digest(data, len, digest, err);
 	if (r < 0)
 		return r;
@@ -171,7 +171,11 @@ int scprof_oci_push(const char *ref, enum scprof_oci_format format,
 		r = oci_layout_put_blob(t.ref.dir, digest, manifest.buf, manifest.len, err);
 		if (r == 0)
 			r = oci_layout_tag(t.ref.dir, t.ref.tag, OCI_MT_MANIFEST, digest,
-					   manifest.len, opts->max_size, err);
+					   manifest.len,
+					   SCPROF_OCI_MAX_SIZE > opts->max_size ?
+						   SCPROF_OCI_MAX_SIZE :
+						   opts->max_size,
+					   err);
 	}
 	if (r == 0)
 		*digest_out = xstrdup(digest);
@@ -197,7 +201,7 @@ static int fetch_verified(struct target *t, const struct oci_descriptor *d, bool
 	if (d->size != UINT64_MAX && d->size > o->max_size)
 		return error_set(err, -EFBIG,
 				 "%s '%s' is %" PRIu64
-				 " bytes, more than the limit of %zu (--max-size)",
+				 " bytes, larger than the limit of %zu bytes (--max-size)",
 				 manifest ? "manifest" : "layer", d->digest, d->size, o->max_size);
 	if (!t->reg)
 		r = oci_layout_get_blob(t->ref.dir, d->digest, o->max_size, out, err);
@@ -249,8 +253,11 @@ static int pull(struct target *t, const struct oci_platform *want, const struct 
 		if (r < 0)
 			goto out;
 	} else {
-		r = oci_layout_resolve(t->ref.dir, t->ref.tag, o->max_size, d.digest, &media_type,
-				       err);
+		/* index.json lists every tag of the layout: --max-size is about artifacts */
+		r = oci_layout_resolve(t->ref.dir, t->ref.tag,
+				       o->max_size > SCPROF_OCI_MAX_SIZE ? o->max_size :
+									   SCPROF_OCI_MAX_SIZE,
+				       d.digest, &media_type, err);
 		if (r < 0)
 			goto out;
 	}
