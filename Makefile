@@ -53,6 +53,7 @@ bench: build
 	./bench/run.sh $(BUILD)/cli/scprof
 	./bench/record.sh $(BUILD)/cli/scprof
 	./bench/resolve.sh $(BUILD)/cli/scprof
+	./bench/oci.sh $(BUILD)/cli/scprof
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
