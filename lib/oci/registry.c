@@ -332,8 +332,17 @@ static int fetch_token(struct oci_registry *r, const struct oci_challenge *ch,
 	if (!ch->realm || strncmp(ch->realm, "http", 4))
 		return error_set(err, -EPROTO,
 				 "registry '%s' sent a Bearer challenge without realm", r->host);
-	scope = ch->scope ? xstrdup(ch->scope) :
-			    xasprintf("repository:%s:%s", r->repo, r->push ? "pull,push" : "pull");
+	/* a push asks for both at once: the first challenge (a HEAD) only names pull */
+	if (ch->scope && r->push) {
+		size_t n = strlen(ch->scope);
+		scope = n > 5 && !strcmp(ch->scope + n - 5, ":pull") ?
+				xasprintf("%s,push", ch->scope) :
+				xstrdup(ch->scope);
+	} else {
+		scope = ch->scope ? xstrdup(ch->scope) :
+				    xasprintf("repository:%s:%s", r->repo,
+					      r->push ? "pull,push" : "pull");
+	}
 	strbuf_adds(&url, ch->realm);
 	strbuf_addc(&url, strchr(ch->realm, '?') ? '&' : '?');
 	if (ch->service) {
