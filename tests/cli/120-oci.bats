@@ -43,6 +43,25 @@ EOF
 	return 1
 }
 
+# start_aide NAME ARGS...: tests/helpers/registry-aide.py ARGS in the background, its
+# port (the first of ARGS after the mode) reachable before it returns
+start_aide() {
+	local dir=$BATS_FILE_TMPDIR/$1 port=$3
+	shift
+	mkdir -p "$dir"
+	timeout 600 python3 "$SCPROF_SRCDIR/tests/helpers/registry-aide.py" "$@" > "$dir/log" 2>&1 3>&- &
+	echo $! > "$dir/pid"
+	echo "$port" > "$dir/port"
+	for _ in $(seq 1 100); do
+		if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	cat "$dir/log" >&2
+	return 1
+}
+
 stop_registry() {
 	local pidfile=$BATS_FILE_TMPDIR/$1/pid
 	if [ -f "$pidfile" ]; then
@@ -76,11 +95,29 @@ auth:
   htpasswd:
     realm: scprof-test
     path: $t/htpasswd"
+
+	# token authentication: docker-registry trusts tokens signed by a key made now
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+		-keyout "$t/token.key" -out "$t/token.crt" -subj /CN=scprof-test-token 2>/dev/null
+	local token_port
+	token_port=$(free_port)
+	start_aide token-server token "$token_port" "$t/token.key" "$t/token.crt" scprof-test-issuer alice:t0ken-pw
+	start_registry token "auth:
+  token:
+    realm: http://127.0.0.1:$token_port/token
+    service: scprof-test
+    issuer: scprof-test-issuer
+    rootcertbundle: $t/token.crt"
+	# and a proxy failing each request twice (503, then 429) in front of the plain one
+	start_aide flaky flaky "$(free_port)" "127.0.0.1:$(cat "$BATS_FILE_TMPDIR/plain/port")"
 }
 
 teardown_file() {
 	stop_registry plain
 	stop_registry tls
+	stop_registry token
+	stop_registry token-server
+	stop_registry flaky
 }
 
 setup() {
@@ -91,6 +128,8 @@ setup() {
 	PLAIN=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/plain/port")
 	TLS=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/tls/port")
 	CA=$BATS_FILE_TMPDIR/tls/ca.crt
+	TOKEN=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/token/port")
+	FLAKY=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/flaky/port")
 	# no credential file of the machine's user may leak in
 	export HOME=$TMP XDG_RUNTIME_DIR=$TMP/run DOCKER_CONFIG=$TMP/docker
 	unset REGISTRY_AUTH_FILE
@@ -333,4 +372,34 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 	run skopeo inspect --raw --cert-dir "$BATS_FILE_TMPDIR/tls/skopeo-certs" --creds alice:s3cret-pw "docker://$TLS/team/app:v1"
 	[ "$status" -eq 0 ]
 	[[ $output == *seccomp-profile.config.v1+json* ]]
+}
+
+@test "Bearer tokens from a token server, for docker-registry's token authentication" {
+	run_scprof 2 push --plain-http "$TMP/app.json" "$TOKEN/team/app:v1"
+	assert_output_contains "registry '$TOKEN' wants credentials"
+	assert_line_count 1
+	run bash -c "echo t0ken-pw | '$SCPROF' push --plain-http --username alice '$TMP/app.json' '$TOKEN/team/app:v1'"
+	[ "$status" -eq 0 ]
+	assert_output_not_contains t0ken-pw
+	# one token for pull and push, asked for on the first challenge
+	[ "$(grep -c 'access$' "$BATS_FILE_TMPDIR/token-server/log")" -eq 1 ]
+	run bash -c "echo t0ken-pw | '$SCPROF' pull --plain-http --username alice '$TOKEN/team/app:v1'"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$("$SCPROF" convert --to oci "$TMP/app.json")" ]
+	# a token without access is a 401 again: one line, no retry loop
+	run_scprof 2 pull --plain-http "$TOKEN/team/app:v1"
+	assert_output_contains "registry '$TOKEN' wants credentials for tag 'v1' (401)"
+	assert_line_count 1
+}
+
+@test "503 and 429 are retried with backoff; with --retries 0 they are reported" {
+	run_scprof push --plain-http "$TMP/app.json" "$FLAKY/profiles/flaky:v1"
+	grep -q 'failing 2 PUT /v2/profiles/flaky/manifests/v1' "$BATS_FILE_TMPDIR/flaky/log"
+	run_scprof pull --plain-http -o "$TMP/out.json" "$FLAKY/profiles/flaky:v1"
+	cmp "$TMP/out.json" <("$SCPROF" convert --to oci "$TMP/app.json")
+	grep -q 'failing 2 GET /v2/profiles/flaky/blobs/sha256:' "$BATS_FILE_TMPDIR/flaky/log"
+	run_scprof 2 pull --plain-http --retries 0 -o "$TMP/none.json" "$FLAKY/profiles/flaky:v2"
+	assert_output_contains "registry '$FLAKY' answered 503 for tag 'v2'"
+	assert_line_count 1
+	[ ! -e "$TMP/none.json" ]
 }
