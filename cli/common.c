@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "format/node.h"
+#include "scprof/oci.h"
 #include "scprof/profile.h"
 #include "scprof/record.h"
 #include "scprof/semantic.h"
@@ -44,6 +45,8 @@ int cli_resolve_bases(struct scprof_profile *p, const char *source)
 	o.dirs = resolve_opts.dirs;
 	o.n_dirs = resolve_opts.n_dirs;
 	o.lookup = scprof_runtime_base;
+	o.fetch =
+		scprof_oci_fetch_base; /* with the defaults: HTTPS, system roots, credential files */
 	if (scprof_profile_flatten(p, source, &o, &err) < 0)
 		return cli_report(err);
 	return EXIT_OK;

@@ -81,6 +81,17 @@ SCPROF_PUBLIC int scprof_oci_pull(const char *ref, const char *platform,
 				  const struct scprof_oci_opts *opts, struct scprof_oci_pulled *out,
 				  struct scprof_error **err);
 
+struct scprof_profile;
+
+/*
+ * A scprof_base_fetch_fn (scprof/profile.h) for bases named oci://REF: pull REF
+ * for this machine's platform with @data (a const struct scprof_oci_opts *, or
+ * NULL for the defaults: HTTPS, the system's roots, the credential files) and
+ * parse it.  Returns 0, or a negative errno with *err in one line.
+ */
+SCPROF_PUBLIC int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out,
+					struct scprof_error **err, void *data);
+
 #ifdef __cplusplus
 }
 #endif

@@ -377,3 +377,25 @@ int scprof_oci_pull(const char *ref, const char *platform, const struct scprof_o
 	oci_platform_release(&want);
 	return r;
 }
+
+int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out, struct scprof_error **err,
+			  void *data)
+{
+	const struct scprof_oci_opts *o = data;
+	struct scprof_oci_pulled pulled;
+	_cleanup_error_ struct scprof_error *e = NULL;
+	int r;
+
+	*out = NULL;
+	r = scprof_oci_pull(ref, NULL, o, &pulled, err);
+	if (r < 0)
+		return r;
+	/* pull checked that it parses; this is the copy the caller keeps */
+	r = scprof_profile_parse(pulled.data, pulled.len, ref, out, NULL, &e);
+	scprof_oci_pulled_release(&pulled);
+	if (r < 0) {
+		_cleanup_free_ char *msg = scprof_error_format(e);
+		return error_set(err, r, "%s", msg);
+	}
+	return 0;
+}
