@@ -403,3 +403,20 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 	assert_line_count 1
 	[ ! -e "$TMP/none.json" ]
 }
+
+@test "baseProfileName: oci://REF bases are pulled (here from a layout)" {
+	printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["openat", "close"], "action": "SCMP_ACT_ALLOW"}]}\n' > "$TMP/base.json"
+	run_scprof push "$TMP/base.json" "oci:$TMP/bases:v1"
+	printf '{"defaultAction": "SCMP_ACT_ERRNO", "baseProfileName": "oci://oci:%s/bases:v1",\n "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}\n' "$TMP" > "$TMP/app.json"
+	run_scprof resolve "$TMP/app.json"
+	assert_output_contains '"close",'
+	assert_output_contains '"read"'
+	assert_output_not_contains baseProfileName
+
+	# a base that names itself is a cycle, named in full
+	printf '{"defaultAction": "SCMP_ACT_ERRNO", "baseProfileName": "oci://oci:%s/bases:loop", "syscalls": []}\n' "$TMP" > "$TMP/loop.json"
+	run_scprof push --no-resolve "$TMP/loop.json" "oci:$TMP/bases:loop"
+	run_scprof 2 resolve "$TMP/loop.json"
+	assert_output_contains "base profiles form a cycle: $TMP/loop.json -> oci://oci:$TMP/bases:loop -> oci://oci:$TMP/bases:loop"
+	assert_line_count 1
+}

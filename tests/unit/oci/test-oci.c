@@ -9,6 +9,7 @@
 #include "oci/auth.h"
 #include "oci/manifest.h"
 #include "oci/ref.h"
+#include "scprof/profile.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 /* sha256 of the two bytes "{}" (the empty descriptor of the image-spec) */
@@ -410,6 +411,60 @@ static void test_credentials(void **state UNUSED)
 	unsetenv("DOCKER_CONFIG");
 }
 
+/* A scprof_base_fetch_fn with one artifact, which names itself when @data says so. */
+static int fake_fetch(const char *ref, struct scprof_profile **out, struct scprof_error **err,
+		      void *data)
+{
+	const char *text =
+		data ? "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"baseProfileName\": "
+		       "\"oci://reg.example/base:1\", \"syscalls\": []}" :
+		       "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": "
+		       "[\"close\"], \"action\": \"SCMP_ACT_ALLOW\"}]}";
+	if (strcmp(ref, "reg.example/base:1"))
+		return error_set(err, -ENOENT, "tag '%s' not found", ref);
+	return scprof_profile_parse(text, strlen(text), ref, out, NULL, err);
+}
+
+static void test_flatten_fetch(void **state UNUSED)
+{
+	static const char app[] =
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"baseProfileName\": "
+		"\"oci://reg.example/base:1\", \"syscalls\": [{\"names\": [\"read\"], "
+		"\"action\": \"SCMP_ACT_ALLOW\"}]}";
+	static const char missing[] =
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"baseProfileName\": "
+		"\"oci://reg.example/other\"}";
+	struct scprof_flatten_opts o;
+	struct scprof_profile *p = NULL;
+	struct scprof_error *e = NULL;
+
+	scprof_flatten_opts_init(&o);
+	o.fetch = fake_fetch;
+	assert_int_equal(scprof_profile_parse(app, strlen(app), "app.json", &p, NULL, NULL), 0);
+	assert_int_equal(scprof_profile_flatten(p, NULL, &o, NULL), 0);
+	assert_null(p->base_profile_name);
+	assert_int_equal(p->n_rules, 1);
+	assert_int_equal(p->rules[0].n_names, 2);
+	scprof_profile_free(p);
+
+	assert_int_equal(scprof_profile_parse(missing, strlen(missing), "m.json", &p, NULL, NULL),
+			 0);
+	assert_int_equal(scprof_profile_flatten(p, NULL, &o, &e), -ENOENT);
+	assert_string_equal(e->msg, "cannot pull base profile 'oci://reg.example/other': tag "
+				    "'reg.example/other' not found");
+	scprof_error_free(e);
+	e = NULL;
+	scprof_profile_free(p);
+
+	o.fetch_data = "loop";
+	assert_int_equal(scprof_profile_parse(app, strlen(app), "app.json", &p, NULL, NULL), 0);
+	assert_int_equal(scprof_profile_flatten(p, NULL, &o, &e), -ELOOP);
+	assert_non_null(strstr(e->msg, "cycle: <memory> -> oci://reg.example/base:1 -> "
+				       "oci://reg.example/base:1"));
+	scprof_error_free(e);
+	scprof_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_challenge),
 		cmocka_unit_test(test_base64_token),
 		cmocka_unit_test(test_credentials),
+		cmocka_unit_test(test_flatten_fetch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
