@@ -281,6 +281,10 @@ static int request_error(struct oci_registry *r, const char *what, CURLcode code
 					 "%s from '%s' is larger than the limit of %zu bytes "
 					 "(--max-size)",
 					 what, r->host, resp->max);
+		if (code == CURLE_PARTIAL_FILE || code == CURLE_GOT_NOTHING)
+			return error_set(err, -EPROTO,
+					 "registry '%s' cut its answer for %s short (%s)", r->host,
+					 what, why);
 		if (code == CURLE_OPERATION_TIMEDOUT)
 			return error_set(err, -ETIMEDOUT,
 					 "registry '%s' did not answer in time (%s)", r->host, why);

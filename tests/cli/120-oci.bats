@@ -392,7 +392,7 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 	assert_line_count 1
 }
 
-@test "503 and 429 are retried with backoff; with --retries 0 they are reported" {
+@test "503, 429 and truncated answers are retried with backoff, then reported" {
 	run_scprof push --plain-http "$TMP/app.json" "$FLAKY/profiles/flaky:v1"
 	grep -q 'failing 2 PUT /v2/profiles/flaky/manifests/v1' "$BATS_FILE_TMPDIR/flaky/log"
 	run_scprof pull --plain-http -o "$TMP/out.json" "$FLAKY/profiles/flaky:v1"
@@ -402,6 +402,14 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 	assert_output_contains "registry '$FLAKY' answered 503 for tag 'v2'"
 	assert_line_count 1
 	[ ! -e "$TMP/none.json" ]
+
+	# a layer cut short, every time: retried, then one line
+	run_scprof push --plain-http "$TMP/moby.json" "$PLAIN/profiles/truncated:v1"
+	run_scprof 2 pull --plain-http --retries 2 -o "$TMP/none.json" "$FLAKY/profiles/truncated:v1"
+	assert_output_contains "registry '$FLAKY' cut its answer for blob 'sha256:"
+	assert_line_count 1
+	[ ! -e "$TMP/none.json" ]
+	[ "$(grep -c '^truncating' "$BATS_FILE_TMPDIR/flaky/log")" -eq 3 ]
 }
 
 @test "baseProfileName: oci://REF bases are pulled (here from a layout)" {

@@ -12,7 +12,9 @@ token PORT KEY CERT ISSUER USER:PASSWORD
 flaky PORT UPSTREAM
     A proxy to UPSTREAM (host:port) that answers the first request of each
     method and path with 503, the second with 429 (Retry-After: 0), and
-    forwards the next ones: a registry having a bad day.
+    forwards the next ones: a registry having a bad day.  GETs of the blobs of
+    repositories whose name ends in /truncated always get half their body, then
+    the connection closes.
 """
 import base64
 import http.client
@@ -98,7 +100,8 @@ def flaky_proxy(port, upstream):
             seen[(self.command, self.path)] = n + 1
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length) if length else None
-            if n < 2:
+            truncate = self.command == "GET" and "/truncated/blobs/" in self.path
+            if n < 2 and not truncate:
                 print("failing", n + 1, self.command, self.path, file=sys.stderr, flush=True)
                 self.send_response(503 if n == 0 else 429)
                 if n == 1:
@@ -117,6 +120,12 @@ def flaky_proxy(port, upstream):
                     self.send_header(k, v.replace("http://" + upstream, "http://127.0.0.1:%d" % port))
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
+            if truncate:
+                print("truncating", self.path, file=sys.stderr, flush=True)
+                self.wfile.write(data[:len(data) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
             if self.command != "HEAD":
                 self.wfile.write(data)
 
