@@ -24,6 +24,8 @@ struct scprof_oci_opts {
 	size_t max_size; /* bytes of one manifest or blob */
 	unsigned retries; /* after a 429, a 5xx or a dropped connection */
 	unsigned timeout_s; /* of one HTTP request */
+	const char *sign_key; /* push: PEM ECDSA P-256 private key (its text) to sign with; or NULL */
+	const char *verify_key; /* pull: PEM public key (its text) a signature must verify with */
 };
 
 SCPROF_PUBLIC void scprof_oci_opts_init(struct scprof_oci_opts *o);
@@ -48,7 +50,9 @@ struct scprof_oci_annotation {
  * Push @layers as one artifact of @format to @ref (HOST[:PORT]/NAME[:TAG] or
  * oci:DIR[:TAG]): blobs first (those the target has are not uploaded again),
  * then the manifest under the tag.  KEP takes exactly one layer; SPO at most
- * one per platform (one without a platform is titled profile.yaml).  On success
+ * one per platform (one without a platform is titled profile.yaml).  With
+ * opts->sign_key (registries only) the manifest digest is then signed in
+ * cosign's layout (oci/sign.c), replacing the signatures at its tag.  On success
  * *digest (caller frees) is the manifest's "sha256:...".  Returns 0 or a
  * negative errno with *err in one line.
  */
@@ -80,6 +84,14 @@ SCPROF_PUBLIC void scprof_oci_pulled_release(struct scprof_oci_pulled *p);
 SCPROF_PUBLIC int scprof_oci_pull(const char *ref, const char *platform,
 				  const struct scprof_oci_opts *opts, struct scprof_oci_pulled *out,
 				  struct scprof_error **err);
+
+/*
+ * A new ECDSA P-256 key pair for signatures, as PEM text: *private_pem
+ * (PKCS#8, unencrypted) and *public_pem (SubjectPublicKeyInfo); caller frees
+ * both (and should wipe the private one).
+ */
+SCPROF_PUBLIC int scprof_oci_keygen(char **private_pem, char **public_pem,
+				    struct scprof_error **err);
 
 struct scprof_profile;
 

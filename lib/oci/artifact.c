@@ -14,6 +14,7 @@
 #include "oci/manifest.h"
 #include "oci/ref.h"
 #include "oci/registry.h"
+#include "oci/sign.h"
 #include "scprof/oci.h"
 #include "scprof/profile.h"
 
@@ -81,6 +82,55 @@ static int put_blob(struct target *t, const void *data, size_t len, const struct
 	return oci_layout_put_blob(t->ref.dir, digest, data, len, err);
 }
 
+/* "sha256-<hex>.sig": where cosign keeps the signatures of @digest. */
+static char *signature_tag(const char *digest)
+{
+	return xasprintf("sha256-%s.sig", digest + 7);
+}
+
+/* Sign manifest @digest of @t's repository with opts->sign_key, in cosign's layout. */
+static int sign_digest(struct target *t, const char *digest, const struct scprof_oci_opts *o,
+		       struct scprof_error **err)
+{
+	_cleanup_free_ char *identity = xasprintf("%s/%s", t->ref.host, t->ref.repo);
+	_cleanup_free_ char *payload = oci_simple_signing_payload(identity, digest);
+	_cleanup_free_ char *sig = NULL, *config = NULL, *tag = signature_tag(digest);
+	_cleanup_error_ struct scprof_error *e = NULL;
+	char payload_digest[OCI_DIGEST_LEN + 1], manifest_digest[OCI_DIGEST_LEN + 1];
+	struct strbuf manifest = STRBUF_INIT;
+	struct oci_layer_in layer = { .media_type = OCI_MT_SIMPLESIGNING };
+	int r;
+
+	r = oci_sign(o->sign_key, strlen(o->sign_key), payload, strlen(payload), &sig, &e);
+	if (r < 0)
+		return error_set(err, r, "cannot sign: the key is %s", e->msg);
+	r = oci_digest(payload, strlen(payload), payload_digest, err);
+	if (r < 0)
+		return r;
+	/* the image config cosign writes: the payload is its one "layer" */
+	config = xasprintf(
+		"{\"architecture\":\"\",\"config\":{},\"created\":\"0001-01-01T00:00:00Z\","
+		"\"history\":[{\"created\":\"0001-01-01T00:00:00Z\"}],\"os\":\"\","
+		"\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}",
+		payload_digest);
+	layer.data = payload;
+	layer.len = strlen(payload);
+	layer.signature = sig;
+	r = put_blob(t, config, strlen(config), o, err);
+	if (r == 0)
+		r = put_blob(t, payload, strlen(payload), o, err);
+	if (r == 0)
+		r = oci_manifest_build(NULL, OCI_MT_IMAGE_CONFIG, config, strlen(config), &layer, 1,
+				       NULL, 0, &manifest, err);
+	if (r == 0)
+		r = oci_digest(manifest.buf, manifest.len, manifest_digest, err);
+	if (r == 0)
+		r = oci_registry_put_manifest(t->reg, tag, OCI_MT_MANIFEST, manifest.buf,
+					      manifest.len, manifest_digest, err);
+	strbuf_release(&manifest);
+	return r;
+}
+
 int scprof_oci_push(const char *ref, enum scprof_oci_format format,
 		    const struct scprof_oci_layer *layers, size_t n_layers,
 		    const struct scprof_oci_annotation *annotations, size_t n_annotations,
@@ -116,6 +166,21 @@ int scprof_oci_push(const char *ref, enum scprof_oci_format format,
 	r = target_open(ref, opts, true, &t, err);
 	if (r < 0)
 		goto out;
+	if (opts->sign_key && !t.reg) {
+		r = error_set(err, -EINVAL, "signatures go to registries: '%s' is an image layout",
+			      ref);
+		goto out;
+	}
+	if (opts->sign_key) {
+		/* a key that cannot sign must fail before anything is pushed */
+		_cleanup_free_ char *sig = NULL;
+		_cleanup_error_ struct scprof_error *e = NULL;
+		r = oci_sign(opts->sign_key, strlen(opts->sign_key), "", 0, &sig, &e);
+		if (r < 0) {
+			r = error_set(err, r, "cannot sign: the key is %s", e->msg);
+			goto out;
+		}
+	}
 
 	for (n = 0; n < n_layers; n++) {
 		const struct scprof_oci_layer *l = &layers[n];
@@ -177,6 +242,14 @@ int scprof_oci_push(const char *ref, enum scprof_oci_format format,
 						   opts->max_size,
 					   err);
 	}
+	if (r == 0 && opts->sign_key) {
+		r = sign_digest(&t, digest, opts, err);
+		if (r < 0 && err && *err) {
+			_cleanup_free_ char *why = steal_ptr(&(*err)->msg);
+			(*err)->msg = xasprintf("pushed %s/%s@%s, but %s", t.ref.host, t.ref.repo,
+						digest, why);
+		}
+	}
 	if (r == 0)
 		*digest_out = xstrdup(digest);
 out:
@@ -233,6 +306,72 @@ static bool layer_type_ok(const char *mt, bool kep)
 	return !kep && (!strcmp(mt, "application/yaml") || !strcmp(mt, "application/x-yaml"));
 }
 
+/*
+ * One of the signatures cosign's layout keeps for @digest must be about it and
+ * verify with opts->verify_key.  The signature manifest is read by tag, as
+ * cosign does; its payloads are fetched by digest and checked.
+ */
+static int verify_signature(struct target *t, const char *digest, const struct scprof_oci_opts *o,
+			    struct scprof_error **err)
+{
+	_cleanup_free_ char *tag = signature_tag(digest), *media_type = NULL;
+	_cleanup_error_ struct scprof_error *e = NULL;
+	struct oci_descriptor d = { .size = UINT64_MAX };
+	struct strbuf body = STRBUF_INIT, payload = STRBUF_INIT;
+	struct oci_manifest m = { 0 };
+	size_t tried = 0;
+	int r;
+
+	if (!t->reg)
+		return error_set(err, -EINVAL,
+				 "signatures are read from registries: '%s' is an image layout",
+				 t->shown);
+	r = oci_registry_resolve(t->reg, tag, d.digest, &media_type, &body, &e);
+	if (r == -ENOENT)
+		return error_set(err, -EBADMSG, "'%s' is not signed: no signature at tag '%s'",
+				 t->shown, tag);
+	if (r < 0)
+		return error_set(err, r, "%s", e->msg);
+	d.media_type = media_type;
+	if (!body.len)
+		r = fetch_verified(t, &d, true, o, &body, err);
+	if (r == 0 && oci_manifest_parse(body.buf, body.len, media_type, &m, &e) < 0)
+		r = error_set(err, -EBADMSG, "the signature manifest of '%s': %s", t->shown,
+			      e->msg);
+	for (size_t i = 0; r == 0 && i < m.n; i++) {
+		const struct oci_descriptor *l = &m.items[i];
+		_cleanup_free_ char *about = NULL;
+		if (strcmp(l->media_type, OCI_MT_SIMPLESIGNING) || !l->signature)
+			continue;
+		tried++;
+		r = fetch_verified(t, l, false, o, &payload, err);
+		if (r < 0)
+			break;
+		about = oci_simple_signing_digest(payload.buf, payload.len);
+		if (!about || strcmp(about, digest))
+			continue;
+		r = oci_verify(o->verify_key, strlen(o->verify_key), payload.buf, payload.len,
+			       l->signature, &e);
+		if (r == 0)
+			goto out;
+		if (r != -EBADMSG) {
+			r = error_set(err, r, "cannot verify: the public key is %s", e->msg);
+			break;
+		}
+		r = 0;
+	}
+	if (r == 0)
+		r = error_set(err, -EBADMSG,
+			      "no signature of '%s' (%zu at tag '%s') is about %s and verifies "
+			      "with the key",
+			      t->shown, tried, tag, digest);
+out:
+	oci_manifest_release(&m);
+	strbuf_release(&body);
+	strbuf_release(&payload);
+	return r;
+}
+
 static int pull(struct target *t, const struct oci_platform *want, const struct scprof_oci_opts *o,
 		struct scprof_oci_pulled *out, struct scprof_error **err)
 {
@@ -263,6 +402,11 @@ static int pull(struct target *t, const struct oci_platform *want, const struct 
 	}
 	d.size = UINT64_MAX; /* not known from a tag or a digest alone */
 	d.media_type = media_type;
+	if (o->verify_key) {
+		r = verify_signature(t, d.digest, o, err);
+		if (r < 0)
+			goto out;
+	}
 
 	/* 2. the manifest, or an index and then its manifest for the platform */
 	for (int level = 0;; level++) {
@@ -398,4 +542,9 @@ int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out, struct s
 		return error_set(err, r, "%s", msg);
 	}
 	return 0;
+}
+
+int scprof_oci_keygen(char **private_pem, char **public_pem, struct scprof_error **err)
+{
+	return oci_keygen(private_pem, public_pem, err);
 }

@@ -7,6 +7,8 @@
 
 #define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "scprof/error.h"
 
@@ -28,6 +30,33 @@ struct oci_curl {
 
 /* Load libcurl (once per process); 0 with *api set, or -ENOENT with *err saying why. */
 int oci_curl_load(const struct oci_curl **api, struct scprof_error **err);
+
+/* The libcrypto functions signatures use; borrowed, static. */
+struct oci_crypto {
+	__typeof__(&BIO_new_mem_buf) bio_new_mem_buf;
+	__typeof__(&BIO_new) bio_new;
+	__typeof__(&BIO_s_mem) bio_s_mem;
+	__typeof__(&BIO_ctrl) bio_ctrl;
+	__typeof__(&BIO_free) bio_free;
+	__typeof__(&PEM_read_bio_PrivateKey) pem_read_private;
+	__typeof__(&PEM_read_bio_PUBKEY) pem_read_public;
+	__typeof__(&PEM_write_bio_PrivateKey) pem_write_private;
+	__typeof__(&PEM_write_bio_PUBKEY) pem_write_public;
+	__typeof__(&EVP_PKEY_Q_keygen) pkey_keygen;
+	__typeof__(&EVP_PKEY_is_a) pkey_is_a;
+	__typeof__(&EVP_PKEY_get_bits) pkey_bits;
+	__typeof__(&EVP_PKEY_free) pkey_free;
+	__typeof__(&EVP_MD_CTX_new) md_new;
+	__typeof__(&EVP_MD_CTX_free) md_free;
+	__typeof__(&EVP_sha256) sha256;
+	__typeof__(&EVP_DigestSignInit) sign_init;
+	__typeof__(&EVP_DigestSign) sign;
+	__typeof__(&EVP_DigestVerifyInit) verify_init;
+	__typeof__(&EVP_DigestVerify) verify;
+};
+
+/* Load libcrypto (once per process); 0 with *api set, or -ENOENT with *err saying why. */
+int oci_crypto_load(const struct oci_crypto **api, struct scprof_error **err);
 
 /* "sha256:" and 64 lowercase hex digits, and the NUL. */
 #define OCI_DIGEST_LEN (7 + 64)

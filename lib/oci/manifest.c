@@ -25,6 +25,9 @@
  *   file), titled "profile.yaml" (no platform) or "profile-<os>-<arch>[-<variant>].yaml",
  *   the platform also in the descriptor's "platform".
  *
+ * Signatures (oci/sign.c) are image manifests too, whose one layer carries the
+ * annotation "dev.cosignproject.cosign/signature".
+ *
  * An index (OCI or Docker manifest list) names manifests with a "platform"
  * each; a pull picks the one for the requested platform first.
  */
@@ -143,6 +146,7 @@ static void descriptor_release(struct oci_descriptor *d)
 	free(d->media_type);
 	free(d->title);
 	free(d->ref_name);
+	free(d->signature);
 	oci_platform_release(&d->platform);
 	memset(d, 0, sizeof(*d));
 }
@@ -223,6 +227,10 @@ static int parse_descriptor(const struct node *n, const char *what, struct oci_d
 		if (r < 0)
 			return r;
 		d->ref_name = s ? xstrdup(s) : NULL;
+		r = get_string(ann, OCI_ANNOTATION_SIGNATURE, what, &s, err);
+		if (r < 0)
+			return r;
+		d->signature = s ? xstrdup(s) : NULL;
 	}
 
 	plat = node_get(n, "platform");
@@ -377,9 +385,13 @@ int oci_manifest_build(const char *artifact_type, const char *config_type, const
 		if (r < 0)
 			return r;
 		d = descriptor_node(l->media_type, digest, l->len);
-		if (l->title) {
+		if (l->title || l->signature) {
 			struct node *a = node_new(NODE_OBJECT);
-			node_object_add(a, OCI_ANNOTATION_TITLE, node_new_string(l->title));
+			if (l->signature)
+				node_object_add(a, OCI_ANNOTATION_SIGNATURE,
+						node_new_string(l->signature));
+			if (l->title)
+				node_object_add(a, OCI_ANNOTATION_TITLE, node_new_string(l->title));
 			node_object_add(d, "annotations", a);
 		}
 		if (l->platform) {

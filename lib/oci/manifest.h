@@ -22,6 +22,7 @@
 #define OCI_MT_JSON "application/json"
 #define OCI_ANNOTATION_TITLE "org.opencontainers.image.title"
 #define OCI_ANNOTATION_REF_NAME "org.opencontainers.image.ref.name"
+#define OCI_ANNOTATION_SIGNATURE "dev.cosignproject.cosign/signature"
 
 struct oci_platform {
 	char *os, *arch, *variant; /* variant may be NULL */
@@ -33,6 +34,7 @@ struct oci_descriptor {
 	uint64_t size;
 	char *title; /* org.opencontainers.image.title, or NULL */
 	char *ref_name; /* org.opencontainers.image.ref.name (index.json of a layout), or NULL */
+	char *signature; /* dev.cosignproject.cosign/signature, or NULL */
 	bool has_platform;
 	struct oci_platform platform;
 };
@@ -81,6 +83,7 @@ struct oci_layer_in {
 	const struct oci_platform *platform; /* or NULL */
 	const void *data;
 	size_t len;
+	const char *signature; /* dev.cosignproject.cosign/signature, or NULL */
 };
 
 /*
