@@ -105,6 +105,8 @@ int cli_oci_option(const char *cmd, struct scprof_oci_opts *o, int opt, const ch
 /* With --username, read the password from stdin into o->password (*password, wipe with cli_oci_forget). */
 int cli_oci_credentials(struct scprof_oci_opts *o, char **password);
 void cli_oci_forget(char *password);
+/* Read the PEM key file @path into *key (wipe with cli_oci_forget); prints the error. */
+int cli_oci_read_key(const char *path, char **key);
 
 /* Print the differences of scprof_semantic_diff() to stdout, one per line, per architecture. */
 struct scprof_difference;
@@ -132,5 +134,6 @@ int cmd_audit(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 
 #endif

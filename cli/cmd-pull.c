@@ -15,7 +15,9 @@ static const char help[] =
 	"and the layer are then fetched by digest and checked byte for byte.\n"
 	"\n"
 	"  -o, --output FILE       write to FILE atomically (default: stdout)\n"
-	"  -p, --platform OS/ARCH  the platform to pick (default: this machine's)\n" CLI_OCI_HELP
+	"  -p, --platform OS/ARCH  the platform to pick (default: this machine's)\n"
+	"      --verify-key PUB    refuse the artifact unless a cosign signature of the\n"
+	"                          digest REF names verifies with the PEM public key PUB\n" CLI_OCI_HELP
 	"  -h, --help              show this help\n"
 	"\n"
 	"Exit status: 0 pulled, 2 usage, input, network or registry error (a digest\n"
@@ -27,6 +29,7 @@ int cmd_pull(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "platform", required_argument, NULL, 'p' },
+		{ "verify-key", required_argument, NULL, 'V' },
 		CLI_OCI_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -34,8 +37,8 @@ int cmd_pull(int argc, char **argv)
 	struct scprof_oci_opts o;
 	struct scprof_oci_pulled pulled;
 	_cleanup_error_ struct scprof_error *err = NULL;
-	const char *output = "-", *platform = NULL;
-	char *password = NULL;
+	const char *output = "-", *platform = NULL, *key_path = NULL;
+	char *password = NULL, *key = NULL;
 	int c, r;
 
 	scprof_oci_opts_init(&o);
@@ -52,6 +55,9 @@ int cmd_pull(int argc, char **argv)
 		case 'p':
 			platform = optarg;
 			break;
+		case 'V':
+			key_path = optarg;
+			break;
 		case 'h':
 			return cli_help(help);
 		default:
@@ -60,10 +66,16 @@ int cmd_pull(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("pull", "expected exactly one REF");
-	if (cli_oci_credentials(&o, &password) != EXIT_OK)
+	if (key_path && cli_oci_read_key(key_path, &key) != EXIT_OK)
 		return EXIT_USAGE;
+	o.verify_key = key;
+	if (cli_oci_credentials(&o, &password) != EXIT_OK) {
+		cli_oci_forget(key);
+		return EXIT_USAGE;
+	}
 	r = scprof_oci_pull(argv[optind], platform, &o, &pulled, &err);
 	cli_oci_forget(password);
+	cli_oci_forget(key);
 	if (r < 0)
 		return cli_report(err);
 	r = cli_write_output(output, pulled.data, pulled.len);

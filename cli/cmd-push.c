@@ -25,8 +25,11 @@ static const char help[] =
 	"\n"
 	"  -f, --format FORMAT    kep or spo\n"
 	"  -p, --platform OS/ARCH the platform of a PROFILE (spo; repeatable)\n"
-	"  -A, --annotation K=V   add an annotation to the manifest (repeatable)\n" CLI_OCI_HELP
-		CLI_RESOLVE_HELP "  -h, --help             show this help\n"
+	"  -A, --annotation K=V   add an annotation to the manifest (repeatable)\n"
+	"      --sign-key KEY     sign the manifest's digest with the ECDSA P-256 private\n"
+	"                         key in the PEM file KEY (scprof keygen), as cosign does\n"
+	"                         (registries only)\n" CLI_OCI_HELP CLI_RESOLVE_HELP
+	"  -h, --help             show this help\n"
 	"\n"
 	"Exit status: 0 pushed, 2 usage, input, network or registry error.\n";
 
@@ -38,6 +41,7 @@ int cmd_push(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "platform", required_argument, NULL, 'p' },
 		{ "annotation", required_argument, NULL, 'A' },
+		{ "sign-key", required_argument, NULL, 'K' },
 		CLI_OCI_OPTIONS,
 		CLI_RESOLVE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
@@ -52,7 +56,8 @@ int cmd_push(int argc, char **argv)
 	size_t n_plat = 0, n_ann = 0, n_prof = 0;
 	_cleanup_error_ struct scprof_error *err = NULL;
 	_cleanup_free_ char *digest = NULL;
-	char *password = NULL;
+	char *password = NULL, *key = NULL;
+	const char *key_path = NULL;
 	int c, r, rc = EXIT_USAGE;
 
 	scprof_oci_opts_init(&o);
@@ -90,6 +95,9 @@ int cmd_push(int argc, char **argv)
 			ann[n_ann++] = (struct scprof_oci_annotation){ optarg, eq + 1 };
 			break;
 		}
+		case 'K':
+			key_path = optarg;
+			break;
 		case 'h':
 			return cli_help(help);
 		default:
@@ -137,6 +145,9 @@ int cmd_push(int argc, char **argv)
 		layers[i] =
 			(struct scprof_oci_layer){ texts[i], len, n_plat ? platforms[i] : NULL };
 	}
+	if (key_path && cli_oci_read_key(key_path, &key) != EXIT_OK)
+		goto out;
+	o.sign_key = key;
 	if (cli_oci_credentials(&o, &password) != EXIT_OK)
 		goto out;
 	r = scprof_oci_push(argv[argc - 1], format, layers, n_prof, ann, n_ann, &o, &digest, &err);
@@ -150,5 +161,6 @@ out:
 	for (size_t i = 0; i < n_prof; i++)
 		free(texts[i]);
 	cli_oci_forget(password);
+	cli_oci_forget(key);
 	return rc;
 }

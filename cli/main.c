@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{ "audit", cmd_audit, "read the kernel's seccomp decisions from logs, and live" },
 	{ "push", cmd_push, "push profiles to a registry or layout as an OCI artifact" },
 	{ "pull", cmd_pull, "pull a profile from an OCI artifact" },
+	{ "keygen", cmd_keygen, "write a key pair to sign and verify OCI artifacts" },
 };
 
 static void usage(FILE *f)

@@ -78,3 +78,19 @@ void cli_oci_forget(char *password)
 		free(password);
 	}
 }
+
+int cli_oci_read_key(const char *path, char **key)
+{
+	_cleanup_error_ struct scprof_error *err = NULL;
+	size_t len;
+
+	if (read_file(path, 64 * 1024, key, &len, &err) < 0)
+		return cli_report(err);
+	if (strlen(*key) != len) {
+		cli_oci_forget(*key);
+		*key = NULL;
+		cli_error("'%s' is not a PEM key", path);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
