@@ -428,3 +428,72 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 	assert_output_contains "base profiles form a cycle: $TMP/loop.json -> oci://oci:$TMP/bases:loop -> oci://oci:$TMP/bases:loop"
 	assert_line_count 1
 }
+
+@test "keygen, push --sign-key, pull --verify-key: cosign's key-based layout, checked with openssl" {
+	cd "$TMP"
+	run_scprof keygen signer
+	[ "$(stat -c %a signer.key)" = 600 ]
+	grep -q 'BEGIN PUBLIC KEY' signer.pub
+	run_scprof 2 keygen signer
+	assert_output_contains "exists already"
+	run_scprof keygen other
+
+	run_scprof push --plain-http --sign-key signer.key app.json "$PLAIN/signed/app:v1"
+	digest=$output
+	run_scprof pull --plain-http --verify-key signer.pub -o ok.json "$PLAIN/signed/app:v1"
+	cmp ok.json <("$SCPROF" convert --to oci app.json)
+	run_scprof 2 pull --plain-http --verify-key other.pub -o bad.json "$PLAIN/signed/app:v1"
+	assert_output_contains "no signature of '$PLAIN/signed/app:v1' (1 at tag 'sha256-${digest#sha256:}.sig') is about $digest and verifies with the key"
+	assert_line_count 1
+	[ ! -e bad.json ]
+
+	# the signature is cosign's: simple signing payload, ECDSA over it, in the annotation
+	skopeo inspect --raw --tls-verify=false "docker://$PLAIN/signed/app:sha256-${digest#sha256:}.sig" > sig.json
+	python3 - sig.json "$digest" <<'PY'
+import base64, json, sys
+m = json.load(open(sys.argv[1]))
+[layer] = m["layers"]
+assert layer["mediaType"] == "application/vnd.dev.cosign.simplesigning.v1+json", layer
+open("sig.der", "wb").write(base64.b64decode(layer["annotations"]["dev.cosignproject.cosign/signature"]))
+open("payload.digest", "w").write(layer["digest"])
+PY
+	curl -s "http://$PLAIN/v2/signed/app/blobs/$(cat payload.digest)" > payload.json
+	python3 - payload.json "$digest" "$PLAIN/signed/app" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert p["critical"]["type"] == "cosign container image signature", p
+assert p["critical"]["image"]["docker-manifest-digest"] == sys.argv[2], p
+assert p["critical"]["identity"]["docker-reference"] == sys.argv[3], p
+assert p["optional"] is None, p
+PY
+	openssl dgst -sha256 -verify signer.pub -signature sig.der payload.json
+
+	# unsigned artifacts are refused
+	run_scprof push --plain-http app.json "$PLAIN/signed/unsigned:v1"
+	run_scprof 2 pull --plain-http --verify-key signer.pub -o bad.json "$PLAIN/signed/unsigned:v1"
+	assert_output_contains "is not signed: no signature at tag 'sha256-"
+	[ ! -e bad.json ]
+}
+
+@test "signing keys: openssl's P-256 keys work; others, encrypted ones and layouts are refused" {
+	cd "$TMP"
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out p256.key 2>/dev/null
+	openssl pkey -in p256.key -pubout -out p256.pub
+	run_scprof push --plain-http --sign-key p256.key app.json "$PLAIN/signed/openssl:v1"
+	run_scprof pull --plain-http --verify-key p256.pub "$PLAIN/signed/openssl:v1"
+
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out p384.key 2>/dev/null
+	run_scprof 2 push --plain-http --sign-key p384.key app.json "$PLAIN/signed/p384:v1"
+	assert_output_contains "cannot sign: the key is not an ECDSA P-256 key"
+	assert_output_not_contains pushed
+	run skopeo inspect --raw --tls-verify=false "docker://$PLAIN/signed/p384:v1"
+	[ "$status" -ne 0 ]
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -aes-128-cbc -pass pass:x -out enc.key 2>/dev/null
+	run_scprof 2 push --plain-http --sign-key enc.key app.json "$PLAIN/signed/enc:v1" < /dev/null
+	assert_output_contains "not an unencrypted PEM private key"
+	run_scprof 2 pull --plain-http --verify-key p256.key "$PLAIN/signed/openssl:v1"
+	assert_output_contains "the public key is not a PEM public key"
+	run_scprof 2 push --sign-key p256.key app.json "oci:$TMP/l:v1"
+	assert_output_contains "signatures go to registries"
+	[ ! -e "$TMP/l" ]
+}

@@ -9,6 +9,7 @@
 #include "oci/auth.h"
 #include "oci/manifest.h"
 #include "oci/ref.h"
+#include "oci/sign.h"
 #include "scprof/profile.h"
 
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -411,6 +412,40 @@ static void test_credentials(void **state UNUSED)
 	unsetenv("DOCKER_CONFIG");
 }
 
+static void test_sign(void **state UNUSED)
+{
+	_cleanup_free_ char *priv = NULL, *pub = NULL, *priv2 = NULL, *pub2 = NULL, *sig = NULL;
+	_cleanup_free_ char *payload = NULL, *about = NULL;
+	_cleanup_error_ struct scprof_error *e = NULL;
+
+	assert_int_equal(oci_keygen(&priv, &pub, NULL), 0);
+	assert_int_equal(oci_keygen(&priv2, &pub2, NULL), 0);
+	assert_non_null(strstr(priv, "BEGIN PRIVATE KEY"));
+	assert_non_null(strstr(pub, "BEGIN PUBLIC KEY"));
+
+	payload = oci_simple_signing_payload("reg.example/a", "sha256:" HEX64);
+	assert_string_equal(payload,
+			    "{\"critical\":{\"identity\":{\"docker-reference\":\"reg.example/a\"},"
+			    "\"image\":{\"docker-manifest-digest\":\"sha256:" HEX64 "\"},"
+			    "\"type\":\"cosign container image signature\"},\"optional\":null}");
+	about = oci_simple_signing_digest(payload, strlen(payload));
+	assert_string_equal(about, "sha256:" HEX64);
+	assert_null(oci_simple_signing_digest("{\"critical\":{}}", 14));
+
+	assert_int_equal(oci_sign(priv, strlen(priv), payload, strlen(payload), &sig, NULL), 0);
+	assert_int_equal(oci_verify(pub, strlen(pub), payload, strlen(payload), sig, NULL), 0);
+	assert_int_equal(oci_verify(pub2, strlen(pub2), payload, strlen(payload), sig, NULL),
+			 -EBADMSG);
+	assert_int_equal(oci_verify(pub, strlen(pub), payload, strlen(payload) - 1, sig, NULL),
+			 -EBADMSG);
+	assert_int_equal(oci_verify(pub, strlen(pub), payload, strlen(payload), "!!", NULL),
+			 -EBADMSG);
+	assert_int_equal(oci_verify(priv, strlen(priv), payload, 1, sig, &e), -EINVAL);
+	assert_string_equal(e->msg, "not a PEM public key");
+	explicit_bzero(priv, strlen(priv));
+	explicit_bzero(priv2, strlen(priv2));
+}
+
 /* A scprof_base_fetch_fn with one artifact, which names itself when @data says so. */
 static int fake_fetch(const char *ref, struct scprof_profile **out, struct scprof_error **err,
 		      void *data)
@@ -477,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_base64_token),
 		cmocka_unit_test(test_credentials),
 		cmocka_unit_test(test_flatten_fetch),
+		cmocka_unit_test(test_sign),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
