@@ -26,6 +26,8 @@ struct scprof_oci_opts {
 	unsigned timeout_s; /* of one HTTP request */
 	const char *sign_key; /* push: PEM ECDSA P-256 private key (its text) to sign with; or NULL */
 	const char *verify_key; /* pull: PEM public key (its text) a signature must verify with */
+	bool no_cache; /* pull: neither read nor write the cache */
+	unsigned tag_ttl_s; /* pull: trust a cached tag -> digest lookup this long (0: never) */
 };
 
 SCPROF_PUBLIC void scprof_oci_opts_init(struct scprof_oci_opts *o);
@@ -98,8 +100,8 @@ struct scprof_profile;
 /*
  * A scprof_base_fetch_fn (scprof/profile.h) for bases named oci://REF: pull REF
  * for this machine's platform with @data (a const struct scprof_oci_opts *, or
- * NULL for the defaults: HTTPS, the system's roots, the credential files) and
- * parse it.  Returns 0, or a negative errno with *err in one line.
+ * NULL for the defaults: HTTPS, the system's roots, the credential files, and
+ * tags cached for 24 hours as the Security Profiles Operator does) and parse it.  Returns 0, or a negative errno with *err in one line.
  */
 SCPROF_PUBLIC int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out,
 					struct scprof_error **err, void *data);

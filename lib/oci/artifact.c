@@ -10,6 +10,7 @@
  * parsed.  Media types are checked at each step, sizes are bounded by
  * max_size before and while downloading, and the profile must parse.
  */
+#include "oci/cache.h"
 #include "oci/layout.h"
 #include "oci/manifest.h"
 #include "oci/ref.h"
@@ -38,6 +39,8 @@ struct target {
 	struct oci_ref ref;
 	struct oci_registry *reg;
 	char *shown; /* the reference as given, for messages */
+	char *cache; /* the cache directory for a registry's blobs, or NULL */
+	bool cached_new; /* something was added to the cache */
 };
 
 static void target_release(struct target *t)
@@ -45,6 +48,7 @@ static void target_release(struct target *t)
 	oci_registry_free(t->reg);
 	oci_ref_release(&t->ref);
 	free(t->shown);
+	free(t->cache);
 }
 
 static int target_open(const char *ref, const struct scprof_oci_opts *o, bool push,
@@ -57,9 +61,11 @@ static int target_open(const char *ref, const struct scprof_oci_opts *o, bool pu
 	if (r < 0)
 		return r;
 	t->shown = xstrdup(ref);
-	if (t->ref.kind == OCI_REF_REGISTRY)
-		return oci_registry_new(&t->ref, o, push, &t->reg, err);
-	return 0;
+	if (t->ref.kind != OCI_REF_REGISTRY)
+		return 0;
+	if (!push && !o->no_cache)
+		t->cache = oci_cache_dir();
+	return oci_registry_new(&t->ref, o, push, &t->reg, err);
 }
 
 static int put_blob(struct target *t, const void *data, size_t len, const struct scprof_oci_opts *o,
@@ -269,6 +275,7 @@ static int fetch_verified(struct target *t, const struct oci_descriptor *d, bool
 {
 	char got[OCI_DIGEST_LEN + 1];
 	_cleanup_free_ char *served = NULL;
+	bool served_from_cache;
 	int r;
 
 	if (d->size != UINT64_MAX && d->size > o->max_size)
@@ -276,7 +283,11 @@ static int fetch_verified(struct target *t, const struct oci_descriptor *d, bool
 				 "%s '%s' is %" PRIu64
 				 " bytes, larger than the limit of %zu bytes (--max-size)",
 				 manifest ? "manifest" : "layer", d->digest, d->size, o->max_size);
-	if (!t->reg)
+	served_from_cache = t->cache &&
+			    oci_cache_get_blob(t->cache, d->digest, o->max_size, out) == 0;
+	if (served_from_cache)
+		r = 0;
+	else if (!t->reg)
 		r = oci_layout_get_blob(t->ref.dir, d->digest, o->max_size, out, err);
 	else if (manifest)
 		r = oci_registry_get_manifest(t->reg, d->digest, o->max_size, out, &served, err);
@@ -296,6 +307,10 @@ static int fetch_verified(struct target *t, const struct oci_descriptor *d, bool
 				 "size mismatch: %s '%s' of '%s' is %zu bytes, not %" PRIu64,
 				 manifest ? "manifest" : "layer", d->digest, t->shown, out->len,
 				 d->size);
+	if (t->cache && !served_from_cache) {
+		oci_cache_put_blob(t->cache, d->digest, out->buf, out->len);
+		t->cached_new = true;
+	}
 	return 0;
 }
 
@@ -388,9 +403,16 @@ static int pull(struct target *t, const struct oci_platform *want, const struct 
 	if (t->ref.digest[0]) {
 		strcpy(d.digest, t->ref.digest);
 	} else if (t->reg) {
-		r = oci_registry_resolve(t->reg, t->ref.tag, d.digest, &media_type, &body, err);
-		if (r < 0)
-			goto out;
+		_cleanup_free_ char *key =
+			xasprintf("%s/%s:%s", t->ref.host, t->ref.repo, t->ref.tag);
+		if (!o->tag_ttl_s ||
+		    oci_cache_get_tag(t->cache, key, o->tag_ttl_s, d.digest, &media_type) < 0) {
+			r = oci_registry_resolve(t->reg, t->ref.tag, d.digest, &media_type, &body,
+						 err);
+			if (r < 0)
+				goto out;
+			oci_cache_put_tag(t->cache, key, d.digest, media_type);
+		}
 	} else {
 		/* index.json lists every tag of the layout: --max-size is about artifacts */
 		r = oci_layout_resolve(t->ref.dir, t->ref.tag,
@@ -483,6 +505,8 @@ static int pull(struct target *t, const struct oci_platform *want, const struct 
 	out->title = pick->title ? xstrdup(pick->title) : NULL;
 	out->len = layer.len;
 	out->data = strbuf_detach(&layer);
+	if (t->cached_new)
+		oci_cache_trim(t->cache, OCI_CACHE_MAX_ENTRIES, OCI_CACHE_TAG_TTL);
 out:
 	scprof_profile_free(p);
 	oci_manifest_release(&m);
@@ -526,11 +550,18 @@ int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out, struct s
 			  void *data)
 {
 	const struct scprof_oci_opts *o = data;
+	struct scprof_oci_opts defaults;
 	struct scprof_oci_pulled pulled;
 	_cleanup_error_ struct scprof_error *e = NULL;
 	int r;
 
 	*out = NULL;
+	if (!o) {
+		/* bases are looked up often and change seldom: the operator's 24 hours */
+		scprof_oci_opts_init(&defaults);
+		defaults.tag_ttl_s = OCI_CACHE_TAG_TTL;
+		o = &defaults;
+	}
 	r = scprof_oci_pull(ref, NULL, o, &pulled, err);
 	if (r < 0)
 		return r;
