@@ -17,7 +17,9 @@ static const char help[] =
 	"  -o, --output FILE       write to FILE atomically (default: stdout)\n"
 	"  -p, --platform OS/ARCH  the platform to pick (default: this machine's)\n"
 	"      --verify-key PUB    refuse the artifact unless a cosign signature of the\n"
-	"                          digest REF names verifies with the PEM public key PUB\n" CLI_OCI_HELP
+	"                          digest REF names verifies with the PEM public key PUB\n"
+	"      --no-cache          neither read nor fill the cache of manifests and layers\n"
+	"                          ($XDG_CACHE_HOME/scprof, else ~/.cache/scprof)\n" CLI_OCI_HELP
 	"  -h, --help              show this help\n"
 	"\n"
 	"Exit status: 0 pulled, 2 usage, input, network or registry error (a digest\n"
@@ -30,6 +32,7 @@ int cmd_pull(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "platform", required_argument, NULL, 'p' },
 		{ "verify-key", required_argument, NULL, 'V' },
+		{ "no-cache", no_argument, NULL, 'N' },
 		CLI_OCI_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -57,6 +60,9 @@ int cmd_pull(int argc, char **argv)
 			break;
 		case 'V':
 			key_path = optarg;
+			break;
+		case 'N':
+			o.no_cache = true;
 			break;
 		case 'h':
 			return cli_help(help);
