@@ -497,3 +497,46 @@ PY
 	assert_output_contains "signatures go to registries"
 	[ ! -e "$TMP/l" ]
 }
+
+@test "pull cache: verified blobs by digest, offline by digest, damaged entries fetched anew, parallel pulls" {
+	cd "$TMP"
+	run_scprof push --plain-http app.json "$PLAIN/cache/app:v1"
+	digest=$output
+	run_scprof pull --plain-http -o a.json "$PLAIN/cache/app:v1"
+	cache=$TMP/.cache/scprof/blobs/sha256
+	[ -f "$cache/${digest#sha256:}" ]
+	[ "$(ls "$cache" | wc -l)" -eq 2 ]
+	for f in "$cache"/*; do
+		[ "$(sha256sum < "$f" | cut -c1-64)" = "${f##*/}" ]
+	done
+
+	# by digest, the cache answers: the registry is not even asked
+	port=$(free_port)
+	run_scprof pull --plain-http -o b.json "127.0.0.1:$port/cache/app@$digest"
+	cmp a.json b.json
+	# a tag is always resolved by the registry
+	run_scprof 2 pull --plain-http --retries 0 "127.0.0.1:$port/cache/app:v1"
+	assert_output_contains "cannot reach registry"
+
+	# a damaged entry is dropped and fetched again
+	layer=$(ls "$cache" | grep -v "${digest#sha256:}")
+	echo damaged > "$cache/$layer"
+	run_scprof pull --plain-http -o c.json "$PLAIN/cache/app:v1"
+	cmp a.json c.json
+	[ "$(sha256sum < "$cache/$layer" | cut -c1-64)" = "$layer" ]
+
+	# --no-cache and XDG_CACHE_HOME
+	XDG_CACHE_HOME=$TMP/xdg run_scprof pull --plain-http --no-cache -o d.json "$PLAIN/cache/app:v1"
+	[ ! -e "$TMP/xdg" ]
+	XDG_CACHE_HOME=$TMP/xdg run_scprof pull --plain-http -o d.json "$PLAIN/cache/app:v1"
+	[ "$(ls "$TMP/xdg/scprof/blobs/sha256" | wc -l)" -eq 2 ]
+
+	# eight pulls at once into one empty cache
+	rm -rf "$TMP/.cache"
+	for i in 1 2 3 4 5 6 7 8; do
+		"$SCPROF" pull --plain-http -o "p$i.json" "$PLAIN/cache/app:v1" &
+	done
+	wait
+	for i in 1 2 3 4 5 6 7 8; do cmp a.json "p$i.json"; done
+	[ "$(ls -A "$cache" | wc -l)" -eq 2 ]
+}

@@ -4,9 +4,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "oci/auth.h"
+#include "oci/cache.h"
 #include "oci/manifest.h"
 #include "oci/ref.h"
 #include "oci/sign.h"
@@ -446,6 +451,91 @@ static void test_sign(void **state UNUSED)
 	explicit_bzero(priv2, strlen(priv2));
 }
 
+static int rm_entry(const char *path, const struct stat *st UNUSED, int flag UNUSED,
+		    struct FTW *ftw UNUSED)
+{
+	return remove(path);
+}
+
+/* Set the mtime of @path @age seconds back. */
+static void age(const char *path, time_t age)
+{
+	struct timespec ts[2] = { { time(NULL) - age, 0 }, { time(NULL) - age, 0 } };
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static void test_cache(void **state UNUSED)
+{
+	char dir[] = "/tmp/scprof-cache-XXXXXX";
+	char digest[OCI_DIGEST_LEN + 1], got[OCI_DIGEST_LEN + 1];
+	struct strbuf sb = STRBUF_INIT;
+	_cleanup_free_ char *mt = NULL, *path = NULL;
+	size_t n = 0;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(oci_digest("{}", 2, digest, NULL), 0);
+	assert_string_equal(digest, EMPTY_DIGEST);
+	assert_int_equal(oci_cache_get_blob(dir, digest, 100, &sb), -ENOENT);
+	oci_cache_put_blob(dir, digest, "{}", 2);
+	assert_int_equal(oci_cache_get_blob(dir, digest, 100, &sb), 0);
+	assert_int_equal(sb.len, 2);
+	assert_int_equal(oci_cache_get_blob(dir, digest, 1, &sb), -ENOENT); /* over the limit */
+	/* content that does not match its name is a miss, and goes */
+	oci_cache_put_blob(dir, "sha256:" HEX64, "{}", 2);
+	assert_int_equal(oci_cache_get_blob(dir, "sha256:" HEX64, 100, &sb), -ENOENT);
+	path = xasprintf("%s/blobs/sha256/" HEX64, dir);
+	assert_int_equal(access(path, F_OK), -1);
+	strbuf_release(&sb);
+
+	assert_int_equal(oci_cache_get_tag(dir, "r.example/a:v1", 60, got, &mt), -ENOENT);
+	oci_cache_put_tag(dir, "r.example/a:v1", digest, OCI_MT_MANIFEST);
+	assert_int_equal(oci_cache_get_tag(dir, "r.example/a:v1", 60, got, &mt), 0);
+	assert_string_equal(got, digest);
+	assert_string_equal(mt, OCI_MT_MANIFEST);
+	free(mt);
+	mt = NULL;
+	assert_int_equal(oci_cache_get_tag(dir, "r.example/a:v2", 60, got, &mt), -ENOENT);
+	assert_int_equal(oci_cache_get_tag(NULL, "r.example/a:v1", 60, got, &mt), -ENOENT);
+
+	/* trim: the oldest blobs beyond the limit, tags past their time */
+	for (int i = 0; i < 5; i++) {
+		char data[2] = { (char)('a' + i), 0 };
+		char d[OCI_DIGEST_LEN + 1];
+		_cleanup_free_ char *p = NULL;
+		assert_int_equal(oci_digest(data, 1, d, NULL), 0);
+		oci_cache_put_blob(dir, d, data, 1);
+		p = xasprintf("%s/blobs/sha256/%s", dir, d + 7);
+		age(p, 100 - i); /* 'a' is the oldest */
+	}
+	{
+		_cleanup_free_ char *tag = NULL;
+		char d[OCI_DIGEST_LEN + 1];
+		assert_int_equal(oci_digest("r.example/a:v1", 14, d, NULL), 0);
+		tag = xasprintf("%s/tags/%s", dir, d + 7);
+		age(tag, 120);
+		assert_int_equal(oci_cache_get_tag(dir, "r.example/a:v1", 60, got, &mt), -ENOENT);
+		oci_cache_trim(dir, 3, 60);
+		assert_int_equal(access(tag, F_OK), -1);
+	}
+	{
+		_cleanup_free_ char *blobs = xasprintf("%s/blobs/sha256", dir);
+		DIR *d = opendir(blobs);
+		struct dirent *de;
+		char a[OCI_DIGEST_LEN + 1];
+		assert_non_null(d);
+		assert_int_equal(oci_digest("a", 1, a, NULL), 0);
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			n++;
+			assert_string_not_equal(de->d_name, a + 7);
+		}
+		closedir(d);
+	}
+	assert_int_equal(n, 3);
+	assert_int_equal(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 /* A scprof_base_fetch_fn with one artifact, which names itself when @data says so. */
 static int fake_fetch(const char *ref, struct scprof_profile **out, struct scprof_error **err,
 		      void *data)
@@ -513,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_credentials),
 		cmocka_unit_test(test_flatten_fetch),
 		cmocka_unit_test(test_sign),
+		cmocka_unit_test(test_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
