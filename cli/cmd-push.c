@@ -28,7 +28,9 @@ static const char help[] =
 	"  -A, --annotation K=V   add an annotation to the manifest (repeatable)\n"
 	"      --sign-key KEY     sign the manifest's digest with the ECDSA P-256 private\n"
 	"                         key in the PEM file KEY (scprof keygen), as cosign does\n"
-	"                         (registries only)\n" CLI_OCI_HELP CLI_RESOLVE_HELP
+	"                         (registries only)\n"
+	"      --chunk-size BYTES upload blobs larger than BYTES in chunks of BYTES (PATCH)\n"
+	"                         instead of in one request\n" CLI_OCI_HELP CLI_RESOLVE_HELP
 	"  -h, --help             show this help\n"
 	"\n"
 	"Exit status: 0 pushed, 2 usage, input, network or registry error.\n";
@@ -42,6 +44,7 @@ int cmd_push(int argc, char **argv)
 		{ "platform", required_argument, NULL, 'p' },
 		{ "annotation", required_argument, NULL, 'A' },
 		{ "sign-key", required_argument, NULL, 'K' },
+		{ "chunk-size", required_argument, NULL, 'C' },
 		CLI_OCI_OPTIONS,
 		CLI_RESOLVE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
@@ -98,6 +101,15 @@ int cmd_push(int argc, char **argv)
 		case 'K':
 			key_path = optarg;
 			break;
+		case 'C': {
+			uint64_t v;
+			if (!parse_u64(optarg, &v) || v == 0 || v > SIZE_MAX)
+				return cli_usage_error(
+					"push", "--chunk-size wants a number of bytes, not '%s'",
+					optarg);
+			o.chunk_size = (size_t)v;
+			break;
+		}
 		case 'h':
 			return cli_help(help);
 		default:

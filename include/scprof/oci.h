@@ -26,6 +26,7 @@ struct scprof_oci_opts {
 	unsigned timeout_s; /* of one HTTP request */
 	const char *sign_key; /* push: PEM ECDSA P-256 private key (its text) to sign with; or NULL */
 	const char *verify_key; /* pull: PEM public key (its text) a signature must verify with */
+	size_t chunk_size; /* push: upload blobs larger than this in chunks of it (0: whole) */
 	bool no_cache; /* pull: neither read nor write the cache */
 	unsigned tag_ttl_s; /* pull: trust a cached tag -> digest lookup this long (0: never) */
 };

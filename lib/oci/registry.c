@@ -8,6 +8,9 @@
  *   HEAD /v2/NAME/blobs/DIGEST    -> 200 when the repository has it, else 404
  *   POST /v2/NAME/blobs/uploads/  -> 202, Location: the upload session
  *   PUT  LOCATION?digest=DIGEST   -> 201 (monolithic upload: the whole blob)
+ *   PATCH LOCATION, Content-Range: START-END (inclusive), a chunk
+ *                                 -> 202, Location: where the next chunk goes;
+ *                                    then PUT LOCATION?digest=DIGEST, no body
  *   PUT  /v2/NAME/manifests/REF   -> 201, Docker-Content-Digest
  * Errors come as {"errors": [{"code": "MANIFEST_UNKNOWN", "message": ...}]}.
  *
@@ -167,13 +170,14 @@ int oci_registry_new(const struct oci_ref *ref, const struct scprof_oci_opts *o,
 }
 
 struct request {
-	const char *method; /* GET HEAD POST PUT */
+	const char *method; /* GET HEAD POST PUT PATCH */
 	const char *url;
 	const char *accept; /* a whole "Accept: ..." header, or NULL */
 	const char *content_type; /* or NULL */
 	const void *body;
 	size_t body_len;
 	size_t max; /* of the response body */
+	const char *header; /* one more whole header, or NULL */
 };
 
 /* One HTTP exchange, no retries.  Returns 0 with resp filled in, or the curl failure. */
@@ -217,6 +221,8 @@ static int perform(struct oci_registry *r, const struct request *q, const char *
 	}
 	if (q->accept)
 		headers = c->slist_append(headers, q->accept);
+	if (q->header)
+		headers = c->slist_append(headers, q->header);
 	if (q->content_type) {
 		ctype = xasprintf("Content-Type: %s", q->content_type);
 		headers = c->slist_append(headers, ctype);
@@ -234,6 +240,12 @@ static int perform(struct oci_registry *r, const struct request *q, const char *
 	return *code == CURLE_OK ? 0 : -1;
 }
 
+/*
+ * A retried PATCH is safe for the failures we retry: a 429 or 5xx answer, or a
+ * connection lost, means the registry did not take the chunk (distribution
+ * answers 416 to a Content-Range that does not follow what it has, which is
+ * reported, not retried).
+ */
 static bool transient(CURLcode code)
 {
 	return code == CURLE_OPERATION_TIMEDOUT || code == CURLE_GOT_NOTHING ||
@@ -547,15 +559,22 @@ int oci_registry_get_blob(struct oci_registry *r, const char *digest, size_t max
 	return rc;
 }
 
+/* A Location as a URL: registries may answer with a path. */
+static char *absolute(const struct oci_registry *r, const char *location)
+{
+	return location[0] == '/' ? xasprintf("%s%s", r->base, location) : xstrdup(location);
+}
+
 int oci_registry_put_blob(struct oci_registry *r, const char *digest, const void *data, size_t len,
 			  bool *uploaded, struct scprof_error **err)
 {
 	_cleanup_free_ char *url = xasprintf("%s/v2/%s/blobs/%s", r->base, r->repo, digest);
 	_cleanup_free_ char *start = xasprintf("%s/v2/%s/blobs/uploads/", r->base, r->repo);
 	_cleanup_free_ char *what = xasprintf("blob '%s'", digest);
-	_cleanup_free_ char *put = NULL;
+	_cleanup_free_ char *put = NULL, *location = NULL;
 	struct request q = { .method = "HEAD", .url = url };
 	struct response resp = { 0 };
+	size_t chunk = r->opts->chunk_size && len > r->opts->chunk_size ? r->opts->chunk_size : 0;
 	int rc;
 
 	*uploaded = false;
@@ -582,17 +601,45 @@ int oci_registry_put_blob(struct oci_registry *r, const char *digest, const void
 		response_release(&resp);
 		return rc;
 	}
+	location = steal_ptr(&resp.location);
+	/* chunked: PATCH each piece with its Content-Range; each answer says where to go on */
+	for (size_t off = 0; chunk && off < len; off += chunk) {
+		size_t n = len - off < chunk ? len - off : chunk;
+		_cleanup_free_ char *at = absolute(r, location);
+		_cleanup_free_ char *range = xasprintf("Content-Range: %zu-%zu", off, off + n - 1);
+		q = (struct request){ .method = "PATCH",
+				      .url = at,
+				      .body = (const char *)data + off,
+				      .body_len = n,
+				      .max = 64 * 1024,
+				      .header = range };
+		rc = send_request(r, &q, what, &resp, err);
+		if (rc == 0 && (resp.status != 202 || !resp.location))
+			rc = resp.status == 202 ? error_set(err, -EPROTO,
+							    "registry '%s' took a chunk of blob "
+							    "'%s' without a Location",
+							    r->host, digest) :
+						  request_error(r, what, CURLE_OK, &resp, err);
+		if (rc < 0) {
+			response_release(&resp);
+			return rc;
+		}
+		free(location);
+		location = steal_ptr(&resp.location);
+	}
 	{
 		const struct oci_curl *c = r->api;
 		char *e = c->easy_escape(r->curl, digest, 0);
-		const char *loc = resp.location;
-		put = xasprintf("%s%s%sdigest=%s", loc[0] == '/' ? r->base : "", loc,
-				strchr(loc, '?') ? "&" : "?", e ? e : "");
+		_cleanup_free_ char *loc = absolute(r, location);
+		put = xasprintf("%s%sdigest=%s", loc, strchr(loc, '?') ? "&" : "?", e ? e : "");
 		c->free(e);
 	}
-	q = (struct request){
-		.method = "PUT", .url = put, .body = data, .body_len = len, .max = 64 * 1024
-	};
+	/* monolithic: the whole blob with the PUT; chunked: the PUT only closes the upload */
+	q = (struct request){ .method = "PUT",
+			      .url = put,
+			      .body = chunk ? NULL : data,
+			      .body_len = chunk ? 0 : len,
+			      .max = 64 * 1024 };
 	rc = send_request(r, &q, what, &resp, err);
 	if (rc == 0 && resp.status != 201)
 		rc = request_error(r, what, CURLE_OK, &resp, err);
