@@ -540,3 +540,14 @@ PY
 	for i in 1 2 3 4 5 6 7 8; do cmp a.json "p$i.json"; done
 	[ "$(ls -A "$cache" | wc -l)" -eq 2 ]
 }
+
+@test "push --chunk-size: blobs in PATCHed chunks, each retried behind the failing proxy" {
+	size=$(stat -c %s "$TMP/moby.json")
+	run_scprof push --plain-http --chunk-size 4000 "$TMP/moby.json" "$FLAKY/chunked/moby:v1"
+	chunks=$(((size + 3999) / 4000))
+	[ "$(grep -c '^failing 1 PATCH /v2/chunked/moby/blobs/uploads/' "$BATS_FILE_TMPDIR/flaky/log")" -eq "$chunks" ]
+	run_scprof pull --plain-http --no-cache -o "$TMP/out.json" "$PLAIN/chunked/moby:v1"
+	cmp "$TMP/out.json" <("$SCPROF" convert --to oci "$TMP/moby.json")
+	run_scprof 2 push --chunk-size 0 "$TMP/app.json" "oci:$TMP/x"
+	assert_output_contains "--chunk-size wants a number of bytes"
+}
