@@ -441,24 +441,25 @@ static int authenticate(struct oci_registry *r, const struct response *resp, con
 static int send_request(struct oci_registry *r, const struct request *q, const char *what,
 			struct response *resp, struct scprof_error **err)
 {
-	unsigned retries = r->opts->retries;
 	bool authenticated = false;
+	unsigned failures = 0;
 	long delay = 100;
 	CURLcode code;
 
-	for (unsigned attempt = 0;; attempt++) {
+	for (;;) {
 		int rc = perform(r, q, r->authorization, resp, &code);
+		bool again;
+
 		if (rc == 0 && resp->status == 401 && !authenticated) {
 			authenticated = true;
 			rc = authenticate(r, resp, what, err);
 			if (rc < 0)
 				return rc;
-			attempt--;
 			continue;
 		}
-		bool again = rc < 0 ? transient(code) && !resp->too_big :
-				      resp->status == 429 || resp->status >= 500;
-		if (!again || attempt >= retries) {
+		again = rc < 0 ? transient(code) && !resp->too_big :
+				 resp->status == 429 || resp->status >= 500;
+		if (!again || failures++ >= r->opts->retries) {
 			if (rc < 0)
 				return request_error(r, what, code, resp, err);
 			return 0;
@@ -469,7 +470,7 @@ static int send_request(struct oci_registry *r, const struct request *q, const c
 				delay = s >= 5 ? 5000 : (long)s * 1000;
 		}
 		sleep_ms(delay);
-		delay *= 2;
+		delay = delay ? (delay >= 2500 ? 5000 : delay * 2) : 100;
 	}
 }
 
