@@ -7,9 +7,11 @@
 #         and layer uploaded), and to a new tag of one repository (the registry
 #         has the blobs: HEAD only, as when a profile is pushed again); against
 #         skopeo copy of the same artifact from an OCI layout, the same two ways.
-#   pull: scprof pull REG/REPO:TAG (HEAD by tag, then manifest and layer by
-#         digest, verified) to a file; against skopeo copy of it to an OCI
-#         layout, and skopeo inspect --raw (one manifest GET, no layer).
+#   pull: scprof pull --no-cache REG/REPO:TAG (HEAD by tag, then manifest and
+#         layer by digest, verified) to a file; against skopeo copy of it to an
+#         OCI layout, and skopeo inspect --raw (one manifest GET, no layer).
+#         And scprof pull with its cache warm (HEAD by tag; manifest and layer
+#         read from the cache and verified).
 set -euo pipefail
 scprof=$(realpath "${1:-build/cli/scprof}")
 N=${N:-50}
@@ -62,11 +64,14 @@ new_ms=$(per_run_ms '"$scprof" push --plain-http "$work/profile.json" "$reg/benc
 skopeo_new_ms=$(per_run_ms 'skopeo copy --dest-tls-verify=false "oci:$work/layout:seed" "docker://$reg/bench/k$i:v1"')
 push_ms=$(per_run_ms '"$scprof" push --plain-http "$work/profile.json" "$reg/bench/profile:s$i"')
 skopeo_push_ms=$(per_run_ms 'skopeo copy --dest-tls-verify=false "oci:$work/layout:seed" "docker://$reg/bench/profile:k$i"')
-pull_ms=$(per_run_ms '"$scprof" pull --plain-http -o "$work/pulled.json" "$reg/bench/profile:seed"')
+export XDG_CACHE_HOME=$work/cache
+pull_ms=$(per_run_ms '"$scprof" pull --plain-http --no-cache -o "$work/pulled.json" "$reg/bench/profile:seed"')
+cached_ms=$(per_run_ms '"$scprof" pull --plain-http -o "$work/cached.json" "$reg/bench/profile:seed"')
 skopeo_pull_ms=$(per_run_ms 'rm -rf "$work/copy"; skopeo copy --src-tls-verify=false "docker://$reg/bench/profile:seed" "oci:$work/copy:x"')
 skopeo_raw_ms=$(per_run_ms 'skopeo inspect --raw --tls-verify=false "docker://$reg/bench/profile:seed"')
 version_ms=$(per_run_ms '"$scprof" --version')
 cmp "$work/pulled.json" "$work/profile.json"
+cmp "$work/cached.json" "$work/profile.json"
 
 ratio() { echo "scale=2; $1 / $2" | bc; }
 size=$(stat -c %s "$work/profile.json")
@@ -74,6 +79,7 @@ echo "| benchmark | scprof | baseline | ratio |"
 echo "|---|---|---|---|"
 echo "| push, $size-byte profile, new repository (ms/run) | $new_ms | skopeo copy oci: -> docker://: $skopeo_new_ms | $(ratio "$new_ms" "$skopeo_new_ms") |"
 echo "| push, $size-byte profile, new tag, blobs there (ms/run) | $push_ms | skopeo copy oci: -> docker://: $skopeo_push_ms | $(ratio "$push_ms" "$skopeo_push_ms") |"
-echo "| pull, verified, to a file (ms/run) | $pull_ms | skopeo copy docker:// -> oci:: $skopeo_pull_ms | $(ratio "$pull_ms" "$skopeo_pull_ms") |"
-echo "| pull (ms/run) | $pull_ms | skopeo inspect --raw (manifest only): $skopeo_raw_ms | $(ratio "$pull_ms" "$skopeo_raw_ms") |"
+echo "| pull --no-cache, verified, to a file (ms/run) | $pull_ms | skopeo copy docker:// -> oci:: $skopeo_pull_ms | $(ratio "$pull_ms" "$skopeo_pull_ms") |"
+echo "| pull --no-cache (ms/run) | $pull_ms | skopeo inspect --raw (manifest only): $skopeo_raw_ms | $(ratio "$pull_ms" "$skopeo_raw_ms") |"
+echo "| pull, cache warm (ms/run) | $cached_ms | skopeo inspect --raw (manifest only): $skopeo_raw_ms | $(ratio "$cached_ms" "$skopeo_raw_ms") |"
 echo "| start-up: scprof --version (ms/run) | $version_ms | | |"
