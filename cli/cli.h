@@ -90,15 +90,15 @@ int cli_context_option(const char *cmd, struct scprof_context *ctx, int opt, con
 	{                                                                                          \
 		"retries", required_argument, NULL, 0x1a4                                          \
 	}
-#define CLI_OCI_HELP                                                                           \
-	"      --username USER   log in as USER with the password read from stdin\n"           \
-	"                        (default: the entry for the host in\n"                        \
-	"                        $XDG_RUNTIME_DIR/containers/auth.json or\n"                   \
-	"                        ~/.docker/config.json, else anonymous)\n"                     \
-	"      --ca-file FILE    trust the PEM certificates in FILE instead of the system's\n" \
-	"      --plain-http      talk HTTP instead of HTTPS (a registry on the loopback)\n"    \
-	"      --max-size BYTES  refuse a manifest or profile larger than BYTES (1048576)\n"   \
-	"      --retries N       retry a 429, a 5xx or a dropped connection N times (3)\n"
+#define CLI_OCI_HELP                                                                            \
+	"      --username USER    log in as USER with the password read from stdin\n"           \
+	"                         (default: the entry for the host in\n"                        \
+	"                         $XDG_RUNTIME_DIR/containers/auth.json or\n"                   \
+	"                         ~/.docker/config.json, else anonymous)\n"                     \
+	"      --ca-file FILE     trust the PEM certificates in FILE instead of the system's\n" \
+	"      --plain-http       talk HTTP instead of HTTPS (a registry on the loopback)\n"    \
+	"      --max-size BYTES   refuse a manifest or profile larger than BYTES (1048576)\n"   \
+	"      --retries N        retry a 429, a 5xx or a dropped connection N times (3)\n"
 struct scprof_oci_opts;
 /* Handle one of CLI_OCI_OPTIONS; returns 1 if handled, 0 if not ours, <0 on error (printed). */
 int cli_oci_option(const char *cmd, struct scprof_oci_opts *o, int opt, const char *arg);
