@@ -392,7 +392,7 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 	assert_line_count 1
 }
 
-@test "503, 429 and truncated answers are retried with backoff, then reported" {
+@test "503, 429 and truncated answers are retried with backoff, then reported; 403 is not retried" {
 	run_scprof push --plain-http "$TMP/app.json" "$FLAKY/profiles/flaky:v1"
 	grep -q 'failing 2 PUT /v2/profiles/flaky/manifests/v1' "$BATS_FILE_TMPDIR/flaky/log"
 	run_scprof pull --plain-http -o "$TMP/out.json" "$FLAKY/profiles/flaky:v1"
@@ -410,6 +410,12 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 	assert_line_count 1
 	[ ! -e "$TMP/none.json" ]
 	[ "$(grep -c '^truncating' "$BATS_FILE_TMPDIR/flaky/log")" -eq 3 ]
+
+	# 403: one line with the registry's reason, no retry
+	run_scprof 2 pull --plain-http -o "$TMP/none.json" "$FLAKY/forbidden/app:v1"
+	assert_output_contains "registry '$FLAKY' denied access to tag 'v1' (403 Forbidden: DENIED: requested access to the resource is denied)"
+	assert_line_count 1
+	[ ! -e "$TMP/none.json" ]
 }
 
 @test "baseProfileName: oci://REF bases are pulled (here from a layout)" {

@@ -14,7 +14,8 @@ flaky PORT UPSTREAM
     method and path with 503, the second with 429 (Retry-After: 0), and
     forwards the next ones: a registry having a bad day.  GETs of the blobs of
     repositories whose name ends in /truncated always get half their body, then
-    the connection closes.
+    the connection closes.  Repositories under forbidden/ are 403 with
+    distribution's DENIED error.
 """
 import base64
 import http.client
@@ -100,6 +101,15 @@ def flaky_proxy(port, upstream):
             seen[(self.command, self.path)] = n + 1
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length) if length else None
+            if "/forbidden/" in self.path:
+                body = b'{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}'
+                self.send_response(403)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+                return
             truncate = self.command == "GET" and "/truncated/blobs/" in self.path
             if n < 2 and not truncate:
                 print("failing", n + 1, self.command, self.path, file=sys.stderr, flush=True)
