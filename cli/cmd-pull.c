@@ -4,7 +4,8 @@
 #include "scprof/oci.h"
 
 static const char help[] =
-	"usage: scprof pull [-o FILE] [--platform OS/ARCH] [REGISTRY OPTIONS] REF\n"
+	"usage: scprof pull [-o FILE] [--platform OS/ARCH]\n"
+	"                   [--verify-key PUB | --insecure-skip-verify] [REGISTRY OPTIONS] REF\n"
 	"\n"
 	"Fetch the profile of the OCI artifact REF, a registry repository\n"
 	"HOST[:PORT]/NAME[:TAG|@sha256:DIGEST] (TAG defaults to latest) or an OCI image\n"
@@ -18,6 +19,9 @@ static const char help[] =
 	"  -p, --platform OS/ARCH the platform to pick (default: this machine's)\n"
 	"      --verify-key PUB   refuse the artifact unless a cosign signature of the\n"
 	"                         digest REF names verifies with the PEM public key PUB\n"
+	"                         (default for registries: with one of the *.pub keys\n"
+	"                         in ~/.config/scprof/keys and /etc/scprof/keys, if any)\n"
+	"      --insecure-skip-verify  do not check signatures, even with default keys\n"
 	"      --no-cache         neither read nor fill the cache of manifests and layers\n"
 	"                         ($XDG_CACHE_HOME/scprof, else ~/.cache/scprof)\n" CLI_OCI_HELP
 	"  -h, --help             show this help\n"
@@ -33,6 +37,7 @@ int cmd_pull(int argc, char **argv)
 		{ "platform", required_argument, NULL, 'p' },
 		{ "verify-key", required_argument, NULL, 'V' },
 		{ "no-cache", no_argument, NULL, 'N' },
+		{ "insecure-skip-verify", no_argument, NULL, 'I' },
 		CLI_OCI_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -41,7 +46,9 @@ int cmd_pull(int argc, char **argv)
 	struct scprof_oci_pulled pulled;
 	_cleanup_error_ struct scprof_error *err = NULL;
 	const char *output = "-", *platform = NULL, *key_path = NULL;
-	char *password = NULL, *key = NULL;
+	char *password = NULL, **keys = NULL;
+	size_t n_keys = 0;
+	bool skip_verify = false;
 	int c, r;
 
 	scprof_oci_opts_init(&o);
@@ -64,6 +71,9 @@ int cmd_pull(int argc, char **argv)
 		case 'N':
 			o.no_cache = true;
 			break;
+		case 'I':
+			skip_verify = true;
+			break;
 		case 'h':
 			return cli_help(help);
 		default:
@@ -72,16 +82,29 @@ int cmd_pull(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("pull", "expected exactly one REF");
-	if (key_path && cli_oci_read_key(key_path, &key) != EXIT_OK)
-		return EXIT_USAGE;
-	o.verify_key = key;
+	if (key_path && skip_verify)
+		return cli_usage_error(
+			"pull", "--verify-key and --insecure-skip-verify exclude each other");
+	if (key_path) {
+		keys = xcalloc(1, sizeof(*keys));
+		if (cli_oci_read_key(key_path, &keys[0]) != EXIT_OK) {
+			free(keys);
+			return EXIT_USAGE;
+		}
+		n_keys = 1;
+	} else if (!skip_verify && strncmp(argv[optind], "oci:", 4)) {
+		/* layouts are local files, trusted as profile files are */
+		scprof_oci_default_keys(&keys, &n_keys);
+	}
+	o.verify_keys = (const char *const *)keys;
+	o.n_verify_keys = n_keys;
 	if (cli_oci_credentials(&o, &password) != EXIT_OK) {
-		cli_oci_forget(key);
+		scprof_oci_keys_free(keys, n_keys);
 		return EXIT_USAGE;
 	}
 	r = scprof_oci_pull(argv[optind], platform, &o, &pulled, &err);
 	cli_oci_forget(password);
-	cli_oci_forget(key);
+	scprof_oci_keys_free(keys, n_keys);
 	if (r < 0)
 		return cli_report(err);
 	r = cli_write_output(output, pulled.data, pulled.len);

@@ -25,7 +25,8 @@ struct scprof_oci_opts {
 	unsigned retries; /* after a 429, a 5xx or a dropped connection */
 	unsigned timeout_s; /* of one HTTP request */
 	const char *sign_key; /* push: PEM ECDSA P-256 private key (its text) to sign with; or NULL */
-	const char *verify_key; /* pull: PEM public key (its text) a signature must verify with */
+	const char *const *verify_keys; /* pull: PEM public keys (their text); a signature must */
+	size_t n_verify_keys; /* verify with one of them (0: no check) */
 	size_t chunk_size; /* push: upload blobs larger than this in chunks of it (0: whole) */
 	bool no_cache; /* pull: neither read nor write the cache */
 	unsigned tag_ttl_s; /* pull: trust a cached tag -> digest lookup this long (0: never) */
@@ -96,13 +97,25 @@ SCPROF_PUBLIC int scprof_oci_pull(const char *ref, const char *platform,
 SCPROF_PUBLIC int scprof_oci_keygen(char **private_pem, char **public_pem,
 				    struct scprof_error **err);
 
+/* Where the keys every pull trusts live, besides $XDG_CONFIG_HOME/scprof/keys. */
+#define SCPROF_OCI_SYSTEM_KEYS "/etc/scprof/keys"
+
+/*
+ * The public keys in the *.pub files of $XDG_CONFIG_HOME/scprof/keys (default
+ * ~/.config/scprof/keys) and SCPROF_OCI_SYSTEM_KEYS, in that order and name
+ * order; unreadable files are skipped.  Free with scprof_oci_keys_free().
+ */
+SCPROF_PUBLIC void scprof_oci_default_keys(char ***keys, size_t *n);
+SCPROF_PUBLIC void scprof_oci_keys_free(char **keys, size_t n);
+
 struct scprof_profile;
 
 /*
  * A scprof_base_fetch_fn (scprof/profile.h) for bases named oci://REF: pull REF
  * for this machine's platform with @data (a const struct scprof_oci_opts *, or
- * NULL for the defaults: HTTPS, the system's roots, the credential files, and
- * tags cached for 24 hours as the Security Profiles Operator does) and parse it.  Returns 0, or a negative errno with *err in one line.
+ * NULL for the defaults: HTTPS, the system's roots, the credential files, tags
+ * cached for 24 hours as the Security Profiles Operator does, and a signature
+ * required when scprof_oci_default_keys() finds keys) and parse it.  Returns 0, or a negative errno with *err in one line.
  */
 SCPROF_PUBLIC int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out,
 					struct scprof_error **err, void *data);

@@ -10,6 +10,8 @@
  * parsed.  Media types are checked at each step, sizes are bounded by
  * max_size before and while downloading, and the profile must parse.
  */
+#include <dirent.h>
+
 #include "oci/cache.h"
 #include "oci/layout.h"
 #include "oci/manifest.h"
@@ -323,7 +325,7 @@ static bool layer_type_ok(const char *mt, bool kep)
 
 /*
  * One of the signatures cosign's layout keeps for @digest must be about it and
- * verify with opts->verify_key.  The signature manifest is read by tag, as
+ * verify with one of opts->verify_keys.  The signature manifest is read by tag, as
  * cosign does; its payloads are fetched by digest and checked.
  */
 static int verify_signature(struct target *t, const char *digest, const struct scprof_oci_opts *o,
@@ -365,21 +367,26 @@ static int verify_signature(struct target *t, const char *digest, const struct s
 		about = oci_simple_signing_digest(payload.buf, payload.len);
 		if (!about || strcmp(about, digest))
 			continue;
-		r = oci_verify(o->verify_key, strlen(o->verify_key), payload.buf, payload.len,
-			       l->signature, &e);
-		if (r == 0)
-			goto out;
-		if (r != -EBADMSG) {
-			r = error_set(err, r, "cannot verify: the public key is %s", e->msg);
-			break;
+		for (size_t k = 0; k < o->n_verify_keys; k++) {
+			const char *key = o->verify_keys[k];
+			r = oci_verify(key, strlen(key), payload.buf, payload.len, l->signature,
+				       &e);
+			if (r == 0)
+				goto out;
+			if (r != -EBADMSG) {
+				r = error_set(err, r, "cannot verify: the public key is %s",
+					      e->msg);
+				goto out;
+			}
+			r = 0;
 		}
-		r = 0;
 	}
 	if (r == 0)
 		r = error_set(err, -EBADMSG,
 			      "no signature of '%s' (%zu at tag '%s') is about %s and verifies "
-			      "with the key",
-			      t->shown, tried, tag, digest);
+			      "with %s",
+			      t->shown, tried, tag, digest,
+			      o->n_verify_keys == 1 ? "the key" : "any of the keys");
 out:
 	oci_manifest_release(&m);
 	strbuf_release(&body);
@@ -424,7 +431,7 @@ static int pull(struct target *t, const struct oci_platform *want, const struct 
 	}
 	d.size = UINT64_MAX; /* not known from a tag or a digest alone */
 	d.media_type = media_type;
-	if (o->verify_key) {
+	if (o->n_verify_keys) {
 		r = verify_signature(t, d.digest, o, err);
 		if (r < 0)
 			goto out;
@@ -552,6 +559,7 @@ int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out, struct s
 	const struct scprof_oci_opts *o = data;
 	struct scprof_oci_opts defaults;
 	struct scprof_oci_pulled pulled;
+	char **keys = NULL;
 	_cleanup_error_ struct scprof_error *e = NULL;
 	int r;
 
@@ -560,9 +568,14 @@ int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out, struct s
 		/* bases are looked up often and change seldom: the operator's 24 hours */
 		scprof_oci_opts_init(&defaults);
 		defaults.tag_ttl_s = OCI_CACHE_TAG_TTL;
+		if (strncmp(ref, "oci:", 4)) /* layouts are trusted as profile files are */
+			scprof_oci_default_keys(&keys, &defaults.n_verify_keys);
+		defaults.verify_keys = (const char *const *)keys;
 		o = &defaults;
 	}
 	r = scprof_oci_pull(ref, NULL, o, &pulled, err);
+	if (keys)
+		scprof_oci_keys_free(keys, defaults.n_verify_keys);
 	if (r < 0)
 		return r;
 	/* pull checked that it parses; this is the copy the caller keeps */
@@ -578,4 +591,51 @@ int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out, struct s
 int scprof_oci_keygen(char **private_pem, char **public_pem, struct scprof_error **err)
 {
 	return oci_keygen(private_pem, public_pem, err);
+}
+
+/* Append the *.pub files of @dir, in name order, to *keys. */
+static void keys_from(const char *dir, char ***keys, size_t *n, size_t *alloc)
+{
+	struct dirent **names = NULL;
+	int count = scandir(dir, &names, NULL, alphasort);
+
+	for (int i = 0; i < count; i++) {
+		const char *name = names[i]->d_name;
+		size_t len = strlen(name);
+		_cleanup_free_ char *path = xasprintf("%s/%s", dir, name);
+		char *text = NULL;
+		size_t tlen;
+
+		if (name[0] != '.' && len > 4 && !strcmp(name + len - 4, ".pub") &&
+		    read_file(path, 64 * 1024, &text, &tlen, NULL) == 0) {
+			GROW(*keys, *alloc, *n + 1);
+			(*keys)[(*n)++] = text;
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+void scprof_oci_default_keys(char ***keys, size_t *n)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	_cleanup_free_ char *user = NULL;
+	size_t alloc = 0;
+
+	*keys = NULL;
+	*n = 0;
+	if (xdg && xdg[0] == '/')
+		user = xasprintf("%s/scprof/keys", xdg);
+	else if (home && home[0] == '/')
+		user = xasprintf("%s/.config/scprof/keys", home);
+	if (user)
+		keys_from(user, keys, n, &alloc);
+	keys_from(SCPROF_OCI_SYSTEM_KEYS, keys, n, &alloc);
+}
+
+void scprof_oci_keys_free(char **keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
 }
