@@ -479,6 +479,26 @@ PY
 	run_scprof 2 pull --plain-http --verify-key signer.pub -o bad.json "$PLAIN/signed/unsigned:v1"
 	assert_output_contains "is not signed: no signature at tag 'sha256-"
 	[ ! -e bad.json ]
+
+	# keys in ~/.config/scprof/keys are checked by default, by pull and for oci:// bases
+	mkdir -p .config/scprof/keys
+	cp other.pub .config/scprof/keys/a.pub
+	cp signer.pub .config/scprof/keys/b.pub
+	run_scprof pull --plain-http -o ok2.json "$PLAIN/signed/app:v1"
+	cmp ok.json ok2.json
+	run_scprof 2 pull --plain-http -o bad.json "$PLAIN/signed/unsigned:v1"
+	assert_output_contains "is not signed"
+	run_scprof pull --plain-http --insecure-skip-verify -o ok3.json "$PLAIN/signed/unsigned:v1"
+	run_scprof 2 pull --plain-http --insecure-skip-verify --verify-key signer.pub "$PLAIN/signed/app:v1"
+	assert_output_contains "exclude each other"
+	rm .config/scprof/keys/b.pub
+	run_scprof 2 pull --plain-http -o bad.json "$PLAIN/signed/app:v1"
+	assert_output_contains "verifies with the key"
+	XDG_CONFIG_HOME=$TMP/elsewhere run_scprof pull --plain-http -o ok4.json "$PLAIN/signed/unsigned:v1"
+	# layouts are local files: default keys do not apply to them
+	run_scprof push app.json "oci:$TMP/local:v1"
+	run_scprof pull -o ok5.json "oci:$TMP/local:v1"
+	[ ! -e bad.json ]
 }
 
 @test "signing keys: openssl's P-256 keys work; others, encrypted ones and layouts are refused" {
