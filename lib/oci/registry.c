@@ -348,6 +348,13 @@ static int fetch_token(struct oci_registry *r, const struct oci_challenge *ch,
 	if (!ch->realm || strncmp(ch->realm, "http", 4))
 		return error_set(err, -EPROTO,
 				 "registry '%s' sent a Bearer challenge without realm", r->host);
+	/* an HTTPS registry must not make us send a password in the clear */
+	if (r->have_creds && !r->opts->plain_http && strncmp(ch->realm, "https://", 8))
+		return error_set(
+			err, -EPROTO,
+			"registry '%s' sends for tokens to '%.100s': not sending credentials "
+			"over plain HTTP",
+			r->host, ch->realm);
 	/* a push asks for both at once: the first challenge (a HEAD) only names pull */
 	if (ch->scope && r->push) {
 		size_t n = strlen(ch->scope);

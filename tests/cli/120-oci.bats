@@ -108,6 +108,16 @@ auth:
     service: scprof-test
     issuer: scprof-test-issuer
     rootcertbundle: $t/token.crt"
+	# the same over TLS: its realm is plain HTTP, where no password may go
+	start_registry tls-token "  tls:
+    certificate: $t/server.crt
+    key: $t/server.key
+auth:
+  token:
+    realm: http://127.0.0.1:$token_port/token
+    service: scprof-test
+    issuer: scprof-test-issuer
+    rootcertbundle: $t/token.crt"
 	# and a proxy failing each request twice (503, then 429) in front of the plain one
 	start_aide flaky flaky "$(free_port)" "127.0.0.1:$(cat "$BATS_FILE_TMPDIR/plain/port")"
 }
@@ -116,6 +126,7 @@ teardown_file() {
 	stop_registry plain
 	stop_registry tls
 	stop_registry token
+	stop_registry tls-token
 	stop_registry token-server
 	stop_registry flaky
 }
@@ -129,6 +140,7 @@ setup() {
 	TLS=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/tls/port")
 	CA=$BATS_FILE_TMPDIR/tls/ca.crt
 	TOKEN=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/token/port")
+	TLS_TOKEN=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/tls-token/port")
 	FLAKY=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/flaky/port")
 	# no credential file of the machine's user may leak in
 	export HOME=$TMP XDG_RUNTIME_DIR=$TMP/run DOCKER_CONFIG=$TMP/docker
@@ -389,6 +401,12 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 	# a token without access is a 401 again: one line, no retry loop
 	run_scprof 2 pull --plain-http "$TOKEN/team/app:v1"
 	assert_output_contains "registry '$TOKEN' wants credentials for tag 'v1' (401)"
+	assert_line_count 1
+
+	# an HTTPS registry whose token server is plain HTTP gets no password
+	run bash -c "echo t0ken-pw | '$SCPROF' push --ca-file '$CA' --username alice '$TMP/app.json' '$TLS_TOKEN/team/app:v1'"
+	[ "$status" -eq 2 ]
+	assert_output_contains "not sending credentials over plain HTTP"
 	assert_line_count 1
 }
 
