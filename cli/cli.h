@@ -36,13 +36,6 @@ int cli_help(const char *help);
 enum scprof_format;
 int cli_parse_to(const char *cmd, const char *arg, enum scprof_format *out);
 
-/*
- * scprof's cache directory @sub: $XDG_CACHE_HOME/scprof/@sub, else
- * ~/.cache/scprof/@sub when the home directory is ours (not under a plain
- * sudo); NULL for none.  Caller frees.
- */
-char *cli_cache_dir(const char *sub);
-
 /* Write @s (a whole output) to @path ("-" or NULL for stdout), atomically; returns an exit code. */
 int cli_write_output(const char *path, const char *data, size_t len);
 
@@ -93,9 +86,38 @@ int cli_resolve_bases(struct scprof_profile *p, const char *source);
 /* Handle one of CLI_CONTEXT_OPTIONS; returns 1 if handled, 0 if not ours, <0 on error (printed). */
 int cli_context_option(const char *cmd, struct scprof_context *ctx, int opt, const char *arg);
 
+/* Options of push and pull (cli/oci-opts.c): how to reach a registry. */
+#define CLI_OCI_OPTIONS                                                                            \
+	{ "ca-file", required_argument, NULL, 0x1a0 }, { "plain-http", no_argument, NULL, 0x1a1 }, \
+		{ "username", required_argument, NULL, 0x1a2 },                                    \
+		{ "max-size", required_argument, NULL, 0x1a3 },                                    \
+	{                                                                                          \
+		"retries", required_argument, NULL, 0x1a4                                          \
+	}
+#define CLI_OCI_HELP                                                                            \
+	"      --username USER    log in as USER with the password read from stdin\n"           \
+	"                         (default: the entry for the host in\n"                        \
+	"                         $XDG_RUNTIME_DIR/containers/auth.json or\n"                   \
+	"                         ~/.docker/config.json, else anonymous)\n"                     \
+	"      --ca-file FILE     trust the PEM certificates in FILE instead of the system's\n" \
+	"      --plain-http       talk HTTP instead of HTTPS (a registry on the loopback)\n"    \
+	"      --max-size BYTES   refuse a manifest or profile larger than BYTES (1048576)\n"   \
+	"      --retries N        retry a 429, a 5xx or a dropped connection N times (3)\n"
+struct scprof_oci_opts;
+/* Handle one of CLI_OCI_OPTIONS; returns 1 if handled, 0 if not ours, <0 on error (printed). */
+int cli_oci_option(const char *cmd, struct scprof_oci_opts *o, int opt, const char *arg);
+/* With --username, read the password from stdin into o->password (*password, wipe with cli_oci_forget). */
+int cli_oci_credentials(struct scprof_oci_opts *o, char **password);
+void cli_oci_forget(char *password);
+/* Read the PEM key file @path into *key (wipe with cli_oci_forget); prints the error. */
+int cli_oci_read_key(const char *path, char **key);
+
 /* Print the differences of scprof_semantic_diff() to stdout, one per line, per architecture. */
 struct scprof_difference;
 void cli_print_differences(const struct scprof_difference *d, size_t n);
+
+/* A Kubernetes object name from a file name: lowercase alphanumerics and '-'; caller frees. */
+char *cli_name_from_path(const char *path);
 
 /* Print a document tree as pretty JSON to stdout. */
 void cli_print_json(const struct node *doc);
@@ -116,5 +138,8 @@ int cmd_audit(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_k8s(int argc, char **argv);
 int cmd_k8s_check_default(int argc, char **argv); /* cli/cmd-k8s-check.c */
+int cmd_push(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 
 #endif

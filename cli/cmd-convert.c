@@ -27,29 +27,6 @@ static const char help[] =
 	"  -o, --output OUT    write to OUT atomically (default: stdout)\n"
 	"  -h, --help          show this help\n";
 
-/* A Kubernetes object name from a file name: lowercase alphanumerics and '-'. */
-static char *name_from_path(const char *path)
-{
-	_cleanup_free_ char *copy = xstrdup(path);
-	char *base = basename(copy);
-	char *dot = strchr(base, '.');
-	if (dot && dot != base)
-		*dot = '\0';
-	struct strbuf sb = STRBUF_INIT;
-	for (const char *s = base; *s && sb.len < 63; s++) {
-		char ch = (char)tolower((unsigned char)*s);
-		if (isalnum((unsigned char)ch))
-			strbuf_addc(&sb, ch);
-		else if (sb.len && sb.buf[sb.len - 1] != '-')
-			strbuf_addc(&sb, '-');
-	}
-	while (sb.len && sb.buf[sb.len - 1] == '-')
-		sb.buf[--sb.len] = '\0';
-	if (!sb.len)
-		strbuf_adds(&sb, "profile");
-	return strbuf_detach(&sb);
-}
-
 int cmd_convert(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -127,7 +104,7 @@ int cmd_convert(int argc, char **argv)
 			free(p->name);
 			p->name = xstrdup(name);
 		} else if (!p->name) {
-			p->name = strcmp(src, "-") ? name_from_path(src) : xstrdup("profile");
+			p->name = strcmp(src, "-") ? cli_name_from_path(src) : xstrdup("profile");
 		}
 	}
 	_cleanup_free_ char *out = NULL;

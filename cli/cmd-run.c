@@ -591,7 +591,7 @@ int cmd_run(int argc, char **argv)
 	r = scprof_semantic_build(p, &ctx, &s, NULL, &err);
 	if (r == 0) {
 		/* most of run's start-up is libseccomp: a profile compiled before is read back */
-		_cleanup_free_ char *cache = cli_cache_dir("bpf");
+		_cleanup_free_ char *cache = cache_dir("bpf");
 		r = scprof_compile_cached(s, p, &copts, cache, &prog, &err);
 	}
 	if (r < 0) {

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Helpers the subcommands share: loading profiles, context options, JSON output. */
+#include <ctype.h>
+#include <libgen.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "format/node.h"
+#include "scprof/oci.h"
 #include "scprof/profile.h"
 #include "scprof/record.h"
 #include "scprof/semantic.h"
@@ -44,6 +47,8 @@ int cli_resolve_bases(struct scprof_profile *p, const char *source)
 	o.dirs = resolve_opts.dirs;
 	o.n_dirs = resolve_opts.n_dirs;
 	o.lookup = scprof_runtime_base;
+	o.fetch =
+		scprof_oci_fetch_base; /* with the defaults: HTTPS, system roots, credential files */
 	if (scprof_profile_flatten(p, source, &o, &err) < 0)
 		return cli_report(err);
 	return EXIT_OK;
@@ -68,17 +73,6 @@ int cli_load_profile(const char *source, struct scprof_profile **out)
 		r = EXIT_USAGE;
 	}
 	return r;
-}
-
-char *cli_cache_dir(const char *sub)
-{
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	struct stat st;
-	if (xdg && xdg[0] == '/')
-		return xasprintf("%s/scprof/%s", xdg, sub);
-	if (!home || home[0] != '/' || stat(home, &st) < 0 || st.st_uid != geteuid())
-		return NULL;
-	return xasprintf("%s/.cache/scprof/%s", home, sub);
 }
 
 int cli_parse_to(const char *cmd, const char *arg, enum scprof_format *out)
@@ -170,4 +164,27 @@ void cli_print_json(const struct node *doc)
 	json_write(doc, true, &sb);
 	fwrite(sb.buf, 1, sb.len, stdout);
 	strbuf_release(&sb);
+}
+
+/* A Kubernetes object name from a file name: lowercase alphanumerics and '-'. */
+char *cli_name_from_path(const char *path)
+{
+	_cleanup_free_ char *copy = xstrdup(path);
+	char *base = basename(copy);
+	char *dot = strchr(base, '.');
+	if (dot && dot != base)
+		*dot = '\0';
+	struct strbuf sb = STRBUF_INIT;
+	for (const char *s = base; *s && sb.len < 63; s++) {
+		char ch = (char)tolower((unsigned char)*s);
+		if (isalnum((unsigned char)ch))
+			strbuf_addc(&sb, ch);
+		else if (sb.len && sb.buf[sb.len - 1] != '-')
+			strbuf_addc(&sb, '-');
+	}
+	while (sb.len && sb.buf[sb.len - 1] == '-')
+		sb.buf[--sb.len] = '\0';
+	if (!sb.len)
+		strbuf_adds(&sb, "profile");
+	return strbuf_detach(&sb);
 }

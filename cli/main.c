@@ -27,6 +27,9 @@ static const struct command commands[] = {
 	{ "record", cmd_record, "record what a workload calls and write its profile" },
 	{ "run", cmd_run, "run a command under a profile and a security context" },
 	{ "audit", cmd_audit, "read the kernel's seccomp decisions from logs, and live" },
+	{ "push", cmd_push, "push profiles to a registry or layout as an OCI artifact" },
+	{ "pull", cmd_pull, "pull a profile from an OCI artifact" },
+	{ "keygen", cmd_keygen, "write a key pair to sign and verify OCI artifacts" },
 	{ "k8s", cmd_k8s, "Kubernetes: readiness for RuntimeDefault" },
 };
 

@@ -6,6 +6,7 @@ set -eu
 pkgs="gcc make pkg-config meson ninja-build libseccomp-dev libyaml-dev zlib1g-dev libcmocka-dev
 bats clang clang-format libclang-rt-14-dev gcc-multilib python3 strace seccomp runc busybox-static
 libbpf-dev bpftool auditd
+libcurl4-openssl-dev libssl-dev docker-registry skopeo apache2-utils openssl curl
 sqlite3 git perl xz-utils gzip tar procps util-linux time bc"
 
 missing=""

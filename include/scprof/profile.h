@@ -243,11 +243,21 @@ SCPROF_PUBLIC void scprof_profile_to_log_mode(struct scprof_profile *p);
  */
 typedef int (*scprof_base_lookup_fn)(const char *name, struct scprof_profile **out, void *data);
 
+/*
+ * Bases named oci://REF: fetch REF (without "oci://") into *out (freed by the
+ * caller) and return 0, or a negative errno with *err in one line.
+ * scprof_oci_fetch_base() (scprof/oci.h) is one.
+ */
+typedef int (*scprof_base_fetch_fn)(const char *ref, struct scprof_profile **out,
+				    struct scprof_error **err, void *data);
+
 struct scprof_flatten_opts {
 	const char *const *dirs; /* profile directories in order; borrowed */
 	size_t n_dirs; /* 0: ./profiles, then /etc/scprof/profiles */
 	scprof_base_lookup_fn lookup; /* after the directories and the built-in profiles; or NULL */
 	void *lookup_data;
+	scprof_base_fetch_fn fetch; /* oci://REF; NULL: such bases are -EOPNOTSUPP */
+	void *fetch_data;
 };
 
 SCPROF_PUBLIC void scprof_flatten_opts_init(struct scprof_flatten_opts *o);
@@ -263,7 +273,7 @@ SCPROF_PUBLIC void scprof_flatten_opts_init(struct scprof_flatten_opts *o);
  * messages.  At most SCPROF_BASE_MAX_LEVELS profiles, the first included.
  * Returns 0 (also when @p has no base), or with *err in one line: -ENOENT a base
  * not found, -ELOOP a cycle (named in full) or too many levels, -EOPNOTSUPP an
- * oci:// reference, -EINVAL a base that does not parse or validate (at its
+ * oci:// reference without opts->fetch (else the callback's error), -EINVAL a base that does not parse or validate (at its
  * file:line:column).  On failure @p is unchanged.  @opts may be NULL for the
  * defaults.
  */

@@ -65,23 +65,6 @@ static void build_key(const struct scprof_semantic *s, const struct scprof_compi
 	}
 }
 
-/* mkdir -p with @mode for what it creates. */
-static int make_dirs(const char *dir, mode_t mode)
-{
-	_cleanup_free_ char *p = xstrdup(dir);
-	for (char *q = p + 1; *q; q++) {
-		if (*q != '/')
-			continue;
-		*q = '\0';
-		if (mkdir(p, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*q = '/';
-	}
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 static uint64_t fnv1a(const void *p, size_t n)
 {
 	const unsigned char *s = p;
@@ -189,7 +172,7 @@ int scprof_compile_cached(const struct scprof_semantic *s, const struct scprof_p
 	if (r < 0)
 		return r;
 	/* a cache that cannot be written is no error: the program is there */
-	if (make_dirs(dir, 0700) < 0)
+	if (mkdir_p(dir, 0700) < 0)
 		return 0;
 	_cleanup_strbuf_ struct strbuf data = STRBUF_INIT;
 	uint32_t klen = (uint32_t)key.len, n = (uint32_t)(*out)->len;

@@ -3,7 +3,8 @@
  * Base profiles: flatten a chain of baseProfileName references into one profile.
  *
  * What baseProfileName may hold, tried in this order:
- *   oci://REF   an OCI artifact: not supported by this build (-EOPNOTSUPP)
+ *   oci://REF   an OCI artifact, fetched by the caller's callback (without one:
+ *               -EOPNOTSUPP); its own bases resolve as those of stdin do
  *   PATH        a value with a '/' or ending in .json, .yaml or .yml (but the
  *               built-in name runtime/default): a file, relative to the directory
  *               of the profile that names it (the current one for stdin)
@@ -131,11 +132,15 @@ static int load_base(struct chain *c, const struct scprof_profile *child,
 	_cleanup_error_ struct scprof_error *e = NULL;
 	int r;
 
-	if (!strncmp(ref, "oci://", 6))
+	bool oci = !strncmp(ref, "oci://", 6);
+
+	if (oci && !o->fetch)
 		return error_set_at(
 			err, -EOPNOTSUPP, from->shown, line, col,
 			"base profile '%s': OCI references are not supported by this build", ref);
-	if (is_path(ref)) {
+	if (oci) {
+		/* the reference as written is its identity: a tag is not resolved twice */
+	} else if (is_path(ref)) {
 		path = relative_to(from->path, ref);
 		if (!is_file(path)) {
 			struct stat st;
@@ -156,7 +161,10 @@ static int load_base(struct chain *c, const struct scprof_profile *child,
 		}
 	}
 
-	if (path) {
+	if (oci) {
+		id = xstrdup(ref);
+		shown = xstrdup(ref);
+	} else if (path) {
 		id = file_id(path);
 		shown = xstrdup(path);
 	} else {
@@ -177,7 +185,13 @@ static int load_base(struct chain *c, const struct scprof_profile *child,
 				    SCPROF_BASE_MAX_LEVELS, all);
 	}
 
-	if (path) {
+	if (oci) {
+		r = o->fetch(ref + 6, &base, &e, o->fetch_data);
+		if (r < 0)
+			return error_set_at(err, r, from->shown, line, col,
+					    "cannot pull base profile '%s': %s", ref,
+					    e ? e->msg : strerror(-r));
+	} else if (path) {
 		r = scprof_profile_load(path, &base, NULL, &e);
 	} else if (scprof_profile_is_builtin(ref)) {
 		r = scprof_profile_load(ref, &base, NULL, &e);

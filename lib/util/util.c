@@ -409,6 +409,34 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+int mkdir_p(const char *path, unsigned mode)
+{
+	_cleanup_free_ char *p = xstrdup(path);
+	for (char *q = p + 1; *q; q++) {
+		if (*q != '/')
+			continue;
+		*q = '\0';
+		if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST)
+			return -errno;
+		*q = '/';
+	}
+	if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+char *cache_dir(const char *sub)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	struct stat st;
+	if (xdg && xdg[0] == '/')
+		return sub ? xasprintf("%s/scprof/%s", xdg, sub) : xasprintf("%s/scprof", xdg);
+	if (!home || home[0] != '/' || stat(home, &st) < 0 || st.st_uid != geteuid())
+		return NULL;
+	return sub ? xasprintf("%s/.cache/scprof/%s", home, sub) :
+		     xasprintf("%s/.cache/scprof", home);
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len, int mode,
 		      struct scprof_error **err)
 {

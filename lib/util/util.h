@@ -82,6 +82,15 @@ void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* mkdir -p, with @mode for what it creates; 0 or a negative errno. */
+int mkdir_p(const char *path, unsigned mode);
+/*
+ * scprof's cache directory: $XDG_CACHE_HOME/scprof, else ~/.cache/scprof when
+ * the home directory belongs to the effective user (not under a plain sudo),
+ * with "/@sub" when @sub is given; NULL for none.  Caller frees.
+ */
+char *cache_dir(const char *sub);
+
 /* The length of the UTF-8 sequence at @p (RFC 3629: no overlongs, no surrogates), or 0. */
 size_t utf8_seq_len(const unsigned char *p);
 /* Append @s as a JSON string ("null" for NULL); bytes that are not UTF-8 become U+FFFD. */

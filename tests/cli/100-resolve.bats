@@ -190,11 +190,11 @@ profile_with_base() {
 	assert_output_contains "./profiles/broken.yaml:"
 }
 
-@test "bad base: oci:// references are not supported by this build" {
-	profile_with_base o.json oci://registry.example/profiles/base:v1
+@test "bad base: an oci:// reference that cannot be pulled" {
+	profile_with_base o.json "oci://oci:$TMP/no-layout:v1"
 	run_scprof 2 resolve -o out.json o.json
 	assert_line_count 1
-	assert_output_contains "o.json:2:21: base profile 'oci://registry.example/profiles/base:v1': OCI references are not supported by this build"
+	assert_output_contains "o.json:2:21: cannot pull base profile 'oci://oci:$TMP/no-layout:v1': '$TMP/no-layout' is not an OCI image layout"
 	[ ! -e out.json ]
 }
 

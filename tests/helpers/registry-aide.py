@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Helpers for the registry tests: they stand next to a real docker-registry.
+
+token PORT KEY CERT ISSUER USER:PASSWORD
+    A token server for docker-registry's token authentication (Docker's token
+    spec): GET /token?service=S&scope=repository:NAME:ACTIONS answers
+    {"token": JWT} signed ES256 with KEY (openssl does the signing), CERT in the
+    x5c header.  Requests without the Basic credentials get tokens without
+    access.  Each token's jti is logged to stderr, never the credentials.
+
+flaky PORT UPSTREAM
+    A proxy to UPSTREAM (host:port) that answers the first request of each
+    method and path with 503, the second with 429 (Retry-After: 0), and
+    forwards the next ones: a registry having a bad day.  GETs of the blobs of
+    repositories whose name ends in /truncated always get half their body, then
+    the connection closes.  Repositories under forbidden/ are 403 with
+    distribution's DENIED error.
+"""
+import base64
+import http.client
+import http.server
+import json
+import subprocess
+import sys
+import time
+import urllib.parse
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def der_to_raw(der):
+    """ECDSA-Sig-Value (SEQUENCE of two INTEGERs) to r || s, 32 bytes each."""
+    def read(buf, i):
+        tag, n = buf[i], buf[i + 1]
+        i += 2
+        if n & 0x80:
+            k = n & 0x7F
+            n = int.from_bytes(buf[i:i + k], "big")
+            i += k
+        return tag, buf[i:i + n], i + n
+    _, seq, _ = read(der, 0)
+    _, r, i = read(seq, 0)
+    _, s, _ = read(seq, i)
+    return int.from_bytes(r, "big").to_bytes(32, "big") + int.from_bytes(s, "big").to_bytes(32, "big")
+
+
+def token_server(port, key, cert, issuer, userpass):
+    pem = open(cert).read()
+    der = base64.b64decode("".join(l for l in pem.splitlines() if "-----" not in l))
+    expected = "Basic " + base64.b64encode(userpass.encode()).decode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            url = urllib.parse.urlparse(self.path)
+            q = urllib.parse.parse_qs(url.query)
+            if url.path != "/token":
+                self.send_error(404)
+                return
+            access = []
+            if self.headers.get("Authorization") == expected:
+                for scope in q.get("scope", []):
+                    kind, name, actions = scope.split(":", 2)
+                    access.append({"type": kind, "name": name, "actions": actions.split(",")})
+            now = int(time.time())
+            header = {"typ": "JWT", "alg": "ES256", "x5c": [base64.b64encode(der).decode()]}
+            claims = {"iss": issuer, "sub": "alice" if access else "", "aud": q.get("service", [""])[0],
+                      "exp": now + 300, "nbf": now - 10, "iat": now, "jti": str(time.monotonic_ns()),
+                      "access": access}
+            signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
+            sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key], input=signing_input.encode(),
+                                 capture_output=True, check=True).stdout
+            jwt = signing_input + "." + b64url(der_to_raw(sig))
+            body = json.dumps({"token": jwt, "expires_in": 300}).encode()
+            print("token", claims["jti"], "access" if access else "anonymous", file=sys.stderr, flush=True)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+
+
+def flaky_proxy(port, upstream):
+    seen = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def relay(self):
+            n = seen.get((self.command, self.path), 0)
+            seen[(self.command, self.path)] = n + 1
+            length = int(self.headers.get("Content-Length", 0))
+            body = self.rfile.read(length) if length else None
+            if "/forbidden/" in self.path:
+                body = b'{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}'
+                self.send_response(403)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+                return
+            truncate = self.command == "GET" and "/truncated/blobs/" in self.path
+            if n < 2 and not truncate:
+                print("failing", n + 1, self.command, self.path, file=sys.stderr, flush=True)
+                self.send_response(503 if n == 0 else 429)
+                if n == 1:
+                    self.send_header("Retry-After", "0")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            conn = http.client.HTTPConnection(upstream, timeout=30)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+            conn.request(self.command, self.path, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            self.send_response(resp.status)
+            for k, v in resp.getheaders():
+                if k.lower() not in ("content-length", "connection", "transfer-encoding"):
+                    self.send_header(k, v.replace("http://" + upstream, "http://127.0.0.1:%d" % port))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if truncate:
+                print("truncating", self.path, file=sys.stderr, flush=True)
+                self.wfile.write(data[:len(data) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
+        do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = do_DELETE = relay
+
+    http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "token":
+        token_server(int(sys.argv[2]), *sys.argv[3:7])
+    elif sys.argv[1] == "flaky":
+        flaky_proxy(int(sys.argv[2]), sys.argv[3])
+    else:
+        sys.exit("usage: registry-aide.py token|flaky ...")
