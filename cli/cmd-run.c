@@ -205,7 +205,9 @@ struct seen_call {
  * Read what the kernel logged since @fd was opened.  @kill: the one record of the
  * call that killed @pid.  Otherwise: every seccomp record of @pid and of the
  * processes started after it (pids are handed out in order), one line per
- * distinct call with its count.  @trap_unlogged: the filter has TRAP rules but
+ * distinct call with its count.  @every_record: @rd has every record the
+ * kernel made (the audit multicast group), so a kill without one was not
+ * seccomp's.  @trap_unlogged: the filter has TRAP rules but
  * not the LOG flag, so a missing record is explained.
  *
  * Why the kernel's record and not the signal's siginfo (si_syscall, si_arch,
@@ -221,7 +223,7 @@ struct seen_call {
 
 static void report_records(struct audit_reader *rd, pid_t pid, const char *cmd, const char *src,
 			   const struct scprof_profile *p, const struct scprof_semantic *s,
-			   bool kill, bool trap_unlogged)
+			   bool kill, bool trap_unlogged, bool every_record)
 {
 	struct seen_call *seen = NULL;
 	size_t n_seen = 0, alloc = 0;
@@ -290,7 +292,11 @@ static void report_records(struct audit_reader *rd, pid_t pid, const char *cmd, 
 		free(seen[i].line);
 	}
 	free(seen);
-	if (kill && !n_seen)
+	if (kill && !n_seen && every_record && !trap_unlogged)
+		cli_error(
+			"'%s' (pid %d) was killed by SIGSYS, but not by seccomp: the kernel made no record of a seccomp kill (did another process send it?)",
+			cmd, (int)pid);
+	else if (kill && !n_seen)
 		cli_error(
 			"'%s' (pid %d) was killed by SIGSYS, by seccomp; the kernel log has no record of it%s",
 			cmd, (int)pid,
@@ -640,7 +646,8 @@ int cmd_run(int argc, char **argv)
 	/* the kernel's own record names what seccomp stopped; read only what comes after now */
 	/* the audit multicast group has every record; /dev/kmsg what printk's rate limit let by */
 	struct audit_tune tune = { 0 };
-	if (audit_reader_open_netlink(RECORDS_RCVBUF, &kmsg, NULL) < 0) {
+	bool every_record = audit_reader_open_netlink(RECORDS_RCVBUF, &kmsg, NULL) == 0;
+	if (!every_record) {
 		if (audit_reader_open_kmsg(NULL, false, &kmsg, NULL) < 0)
 			kmsg = NULL;
 		/* with --log and --audit every record counts: no rate limit for the run */
@@ -670,14 +677,15 @@ int cmd_run(int argc, char **argv)
 		if (WTERMSIG(ws) == SIGSYS && kmsg)
 			report_records(kmsg, child_pid, cmd[0], src, p, s, true,
 				       !(sb.flags & SCPROF_FLAG_LOG) &&
-					       uses_action(s, SCPROF_RET_TRAP));
+					       uses_action(s, SCPROF_RET_TRAP),
+				       every_record);
 		else if (WTERMSIG(ws) == SIGSYS)
 			cli_error(
 				"'%s' was killed by SIGSYS, by seccomp (no access to /dev/kmsg to say which call)",
 				cmd[0]);
 	}
 	if ((log || audit) && kmsg)
-		report_records(kmsg, child_pid, cmd[0], src, p, s, false, false);
+		report_records(kmsg, child_pid, cmd[0], src, p, s, false, false, every_record);
 restore:
 	audit_tune_restore(&tune);
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)

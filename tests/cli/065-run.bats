@@ -129,3 +129,11 @@ teardown() {
 	run_scprof run -p runtime/default -- true
 	[ "$(ls "$TMP/cache/scprof/bpf" | wc -l)" -eq 2 ]
 }
+
+@test "a SIGSYS that seccomp did not send is not blamed on the filter" {
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "the audit multicast group needs CAP_AUDIT_READ (root; CI is root)"
+	fi
+	run_scprof 159 run -p runtime/default -- sh -c 'kill -SYS $$'
+	assert_output_contains "was killed by SIGSYS, but not by seccomp"
+}
