@@ -77,11 +77,14 @@ static const char help[] =
 #define KILL_RECORD_WAIT_MS 500
 
 static pid_t child_pid;
+static volatile sig_atomic_t pending; /* a signal that came before CMD was there */
 
 static void forward(int sig)
 {
 	if (child_pid > 0)
 		kill(child_pid, sig);
+	else
+		pending = sig;
 }
 
 static int parse_caps(const char *list, uint64_t *caps)
@@ -558,6 +561,11 @@ int cmd_run(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 	char **cmd = argv + optind;
+	if (ctx.native && ctx.native != scprof_arch_native()) {
+		cli_error("--native %s: CMD runs on this machine, which is %s", ctx.native->name,
+			  scprof_arch_native()->name);
+		return EXIT_SETUP;
+	}
 
 	/* the capabilities CMD will have decide the profile's includes/excludes */
 	/* a non-root uid starts with no capabilities; --cap-add gives them back */
@@ -661,7 +669,11 @@ int cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, &old[i]);
 	int exec_errno;
-	child_pid = scprof_sandbox_spawn(&sb, cmd, &exec_errno, &err);
+	pid_t pid = scprof_sandbox_spawn(&sb, cmd, &exec_errno, &err);
+	child_pid = pid;
+	/* a signal in the meantime is CMD's too */
+	if (pid > 0 && pending)
+		kill(pid, pending);
 	if (child_pid < 0) {
 		cli_report(err);
 		status = !exec_errno ? EXIT_SETUP : exec_errno == ENOENT ? 127 : 126;

@@ -395,3 +395,9 @@ emulated() {
 	run_scprof 125 run --groups 10 -- touch "$TMP/ran"
 	assert_not_ran
 }
+
+@test "--native naming another architecture is refused before anything runs" {
+	run_scprof 125 run --native aarch64 -- touch "$BATS_TEST_TMPDIR/ran"
+	assert_output_contains "--native aarch64: CMD runs on this machine"
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
