@@ -206,9 +206,10 @@ struct seen_call {
 
 /*
  * Read what the kernel logged since @fd was opened.  @kill: the one record of the
- * call that killed @pid.  Otherwise: every seccomp record of @pid and of the
- * processes started after it (pids are handed out in order), one line per
- * distinct call with its count.  @every_record: @rd has every record the
+ * call that killed @pid.  Otherwise: every seccomp record of the audit session
+ * @ses (CMD's own), or without one (UINT32_MAX) of @pid and of the processes
+ * started after it (pids are handed out in order), one line per distinct call
+ * with its count.  @every_record: @rd has every record the
  * kernel made (the audit multicast group), so a kill without one was not
  * seccomp's.  @trap_unlogged: the filter has TRAP rules but
  * not the LOG flag, so a missing record is explained.
@@ -224,9 +225,10 @@ struct seen_call {
 /* Room for the records of a run in the netlink socket (kernel memory). */
 #define RECORDS_RCVBUF (16u << 20)
 
-static void report_records(struct audit_reader *rd, pid_t pid, const char *cmd, const char *src,
-			   const struct scprof_profile *p, const struct scprof_semantic *s,
-			   bool kill, bool trap_unlogged, bool every_record)
+static void report_records(struct audit_reader *rd, pid_t pid, uint32_t ses, const char *cmd,
+			   const char *src, const struct scprof_profile *p,
+			   const struct scprof_semantic *s, bool kill, bool trap_unlogged,
+			   bool every_record)
 {
 	struct seen_call *seen = NULL;
 	size_t n_seen = 0, alloc = 0;
@@ -255,7 +257,11 @@ static void report_records(struct audit_reader *rd, pid_t pid, const char *cmd, 
 			lost++;
 		if (kind != AUDIT_LINE_SECCOMP || audit_record_parse(text, len, &rec, NULL) < 0)
 			continue;
-		bool mine = (rec.have & AUDIT_HAVE_PID) && (kill ? rec.pid == pid : rec.pid >= pid);
+		/* CMD's own audit session when it got one, else the pids from CMD's on */
+		bool mine = ses != UINT32_MAX && !kill ?
+				    (rec.have & AUDIT_HAVE_SES) && rec.ses == ses :
+				    (rec.have & AUDIT_HAVE_PID) &&
+					    (kill ? rec.pid == pid : rec.pid >= pid);
 		bool fatal = rec.action == AUDIT_ACTION_KILL_PROCESS ||
 			     rec.action == AUDIT_ACTION_KILL_THREAD ||
 			     rec.action == AUDIT_ACTION_TRAP;
@@ -654,6 +660,12 @@ int cmd_run(int argc, char **argv)
 	/* the kernel's own record names what seccomp stopped; read only what comes after now */
 	/* the audit multicast group has every record; /dev/kmsg what printk's rate limit let by */
 	struct audit_tune tune = { 0 };
+	/* --log and --audit report CMD's records: an audit session of its own tells them apart */
+	char loginuid[16];
+	if (log || audit) {
+		audit_session_loginuid(loginuid, sizeof(loginuid));
+		sb.loginuid = loginuid;
+	}
 	bool every_record = audit_reader_open_netlink(RECORDS_RCVBUF, &kmsg, NULL) == 0;
 	if (!every_record) {
 		if (audit_reader_open_kmsg(NULL, false, &kmsg, NULL) < 0)
@@ -671,6 +683,10 @@ int cmd_run(int argc, char **argv)
 	int exec_errno;
 	pid_t pid = scprof_sandbox_spawn(&sb, cmd, &exec_errno, &err);
 	child_pid = pid;
+	/* CMD's own session, if writing the login uid gave it one */
+	uint32_t ses = UINT32_MAX;
+	if (pid > 0 && sb.loginuid && (ses = audit_session_of(pid)) == audit_session_of(getpid()))
+		ses = UINT32_MAX;
 	/* a signal in the meantime is CMD's too */
 	if (pid > 0 && pending)
 		kill(pid, pending);
@@ -687,7 +703,7 @@ int cmd_run(int argc, char **argv)
 	} else {
 		status = 128 + WTERMSIG(ws);
 		if (WTERMSIG(ws) == SIGSYS && kmsg)
-			report_records(kmsg, child_pid, cmd[0], src, p, s, true,
+			report_records(kmsg, child_pid, ses, cmd[0], src, p, s, true,
 				       !(sb.flags & SCPROF_FLAG_LOG) &&
 					       uses_action(s, SCPROF_RET_TRAP),
 				       every_record);
@@ -697,7 +713,7 @@ int cmd_run(int argc, char **argv)
 				cmd[0]);
 	}
 	if ((log || audit) && kmsg)
-		report_records(kmsg, child_pid, cmd[0], src, p, s, false, false, every_record);
+		report_records(kmsg, child_pid, ses, cmd[0], src, p, s, false, false, every_record);
 restore:
 	audit_tune_restore(&tune);
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)

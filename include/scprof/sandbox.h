@@ -52,6 +52,12 @@ struct scprof_sandbox {
 	const struct scprof_bpf *prog; /* borrowed; NULL: no filter */
 	unsigned flags; /* SECCOMP_FILTER_FLAG_* */
 	const struct scprof_sandbox_listener *listener; /* borrowed; NULL: no agent */
+	/*
+	 * Written to /proc/self/loginuid first, which gives CMD and all it starts
+	 * an audit session of their own (to tell their records from the rest);
+	 * NULL: not.  Best effort: it needs an unset login uid or CAP_AUDIT_CONTROL.
+	 */
+	const char *loginuid;
 };
 
 /*

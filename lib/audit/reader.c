@@ -462,3 +462,26 @@ void audit_tune_restore(struct audit_tune *t)
 		write_small(ACTIONS_LOGGED_PATH, t->actions_logged);
 	memset(t, 0, sizeof(*t));
 }
+
+void audit_session_loginuid(char *buf, size_t n)
+{
+	char cur[16] = "";
+	if (!read_small("/proc/self/loginuid", cur, sizeof(cur)))
+		cur[0] = '\0';
+	cur[strcspn(cur, "\n")] = '\0';
+	if (!cur[0] || !strcmp(cur, "4294967295"))
+		snprintf(buf, n, "%u", (unsigned)getuid());
+	else
+		snprintf(buf, n, "%s", cur);
+}
+
+uint32_t audit_session_of(pid_t pid)
+{
+	char path[64], buf[16];
+	snprintf(path, sizeof(path), "/proc/%d/sessionid", (int)pid);
+	if (!read_small(path, buf, sizeof(buf)))
+		return UINT32_MAX;
+	char *end;
+	unsigned long v = strtoul(buf, &end, 10);
+	return end == buf || v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}

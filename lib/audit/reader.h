@@ -83,4 +83,13 @@ struct audit_tune {
 bool audit_tune_lift(struct audit_tune *t, bool ratelimit, bool log_action);
 void audit_tune_restore(struct audit_tune *t);
 
+/*
+ * An audit session of its own for a process: writing this login uid (the
+ * current one, or the real uid when it is unset) to /proc/self/loginuid gives
+ * it, and all it starts, a new session id to find its records by.
+ */
+void audit_session_loginuid(char *buf, size_t n);
+/* The audit session of process @pid, or UINT32_MAX (unset, or unknown). */
+uint32_t audit_session_of(pid_t pid);
+
 #endif

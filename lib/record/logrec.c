@@ -92,20 +92,6 @@ child(char *const argv[], const struct scprof_bpf *filter, const char *loginuid,
 	fail(fd, STEP_EXEC, errno);
 }
 
-/* The login uid to write back: the current one, or ours when it is unset. */
-static void loginuid_to_write(char *buf, size_t n)
-{
-	char cur[16] = "";
-	_cleanup_close_ int fd = open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC);
-	ssize_t got = fd >= 0 ? read(fd, cur, sizeof(cur) - 1) : -1;
-	cur[got > 0 ? got : 0] = '\0';
-	cur[strcspn(cur, "\n")] = '\0';
-	if (got <= 0 || !strcmp(cur, "4294967295"))
-		snprintf(buf, n, "%u", (unsigned)getuid());
-	else
-		snprintf(buf, n, "%s", cur);
-}
-
 /* Take in what the kernel logged so far. */
 static int drain(struct log_priv *p)
 {
@@ -161,7 +147,7 @@ static int log_start(struct scprof_recorder *r, const struct scprof_record_targe
 				 "(kernel.seccomp.actions_logged) and it cannot be changed here");
 	/* orphans of the command become ours, so that waiting covers them too */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	loginuid_to_write(loginuid, sizeof(loginuid));
+	audit_session_loginuid(loginuid, sizeof(loginuid));
 	bool nnp = !record_has_sys_admin();
 
 	if (pipe2(fds, O_CLOEXEC) < 0)

@@ -203,6 +203,14 @@ static void __attribute__((noreturn))
 child(const struct scprof_sandbox *sb, const struct prepared *pre, char *const argv[], int fd,
       int go)
 {
+	if (sb->loginuid) {
+		int l = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
+		if (l >= 0 && write(l, sb->loginuid, strlen(sb->loginuid)) < 0) {
+			/* best effort: records are then told apart by pid */
+		}
+		if (l >= 0)
+			close(l);
+	}
 	isolate(sb, pre, fd);
 
 	/* without no_new_privs, loading needs CAP_SYS_ADMIN: load while it is still there */

@@ -137,3 +137,16 @@ teardown() {
 	run_scprof 159 run -p runtime/default -- sh -c 'kill -SYS $$'
 	assert_output_contains "was killed by SIGSYS, but not by seccomp"
 }
+
+@test "--log reports the calls of CMD's grandchildren, and not those of a process started meanwhile" {
+	printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getppid"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' > "$TMP/g.json"
+	run_scprof run --log -p "$TMP/g.json" -- sh -c 'sh -c "perl -e \"syscall(110)\""; true'
+	assert_output_contains "getppid (110) on x86_64 -> ERRNO"
+	# a run that makes no such call, while another process (a later pid) does
+	"$SCPROF" run --log -p "$TMP/g.json" -- sleep 1 > "$TMP/quiet.out" 2>&1 &
+	sleep 0.3
+	run_scprof run --log -p "$TMP/g.json" -- perl -e 'syscall(110)'
+	assert_output_contains "getppid (110)"
+	wait
+	! grep -q getppid "$TMP/quiet.out"
+}
