@@ -208,15 +208,32 @@ static void count_calls(struct state *st, const struct entry *k, uint64_t count)
 
 /* --- records ------------------------------------------------------------------------- */
 
+/* @s for a terminal: control bytes as \xNN (names come from the processes logged). */
+static void add_safe(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f)
+			strbuf_addf(sb, "\\x%02x", c);
+		else
+			strbuf_addc(sb, (char)c);
+	}
+}
+
 static uint32_t exe_of(struct state *st, const struct audit_record *r)
 {
 	/* records come in runs of the same program */
 	if (st->n_names && r->exe && !strcmp(r->exe, st->names[st->last_exe]))
 		return st->last_exe;
-	if (r->exe && strcmp(r->exe, "(null)"))
-		return st->last_exe = intern(st, r->exe);
-	_cleanup_free_ char *s = xasprintf("[%s]", r->comm ? r->comm : "?");
-	return intern(st, s);
+	_cleanup_strbuf_ struct strbuf name = STRBUF_INIT;
+	if (r->exe && strcmp(r->exe, "(null)")) {
+		add_safe(&name, r->exe);
+		return st->last_exe = intern(st, name.buf);
+	}
+	strbuf_addc(&name, '[');
+	add_safe(&name, r->comm ? r->comm : "?");
+	strbuf_addc(&name, ']');
+	return intern(st, name.buf);
 }
 
 static bool keep(const struct options *o, const struct audit_record *r)
@@ -296,12 +313,12 @@ static void live_line(struct strbuf *sb, const struct audit_record *r, const cha
 			strbuf_addf(sb, "(%lld)", (long long)r->syscall);
 	}
 	strbuf_addc(sb, ' ');
-	strbuf_adds(sb, r->comm ? r->comm : "?");
+	add_safe(sb, r->comm ? r->comm : "?");
 	if (r->have & AUDIT_HAVE_PID)
 		strbuf_addf(sb, "[%lld]", (long long)r->pid);
 	if (r->exe) {
 		strbuf_addc(sb, ' ');
-		strbuf_adds(sb, r->exe);
+		add_safe(sb, r->exe);
 	}
 	if (container)
 		strbuf_addf(sb, " container %.12s", container);

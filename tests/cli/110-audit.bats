@@ -213,3 +213,14 @@ teardown() {
 	[[ "$output" == *"/dev/kmsg: No such file or directory"* ]]
 	[ "${#lines[@]}" -eq 1 ]
 }
+
+@test "names from the log cannot drive the terminal: control bytes are escaped in the table" {
+	# comm ESC[31mevil, exe /tmp/ESC[2j, hex-encoded as the kernel writes them
+	printf 'audit: type=1326 audit(1700000002.000:20): auid=1 uid=1 gid=1 ses=2 pid=99 comm=1B5B33316D6576696C exe=2F746D702F1B5B326A sig=0 arch=c000003e syscall=2 compat=0 ip=0x7f code=0x7ffc0000\n' > "$TMP/esc.log"
+	run_scprof audit "$TMP/esc.log"
+	assert_output_contains '/tmp/\x1b[2j'
+	[[ "$output" != *$'\x1b'* ]]
+	# JSON escapes them its own way
+	run_scprof audit --format json "$TMP/esc.log"
+	assert_output_contains '"comm":"\u001b[31mevil"'
+}
