@@ -103,5 +103,6 @@ int cmd_record(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
+int cmd_k8s(int argc, char **argv);
 
 #endif

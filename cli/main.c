@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "record", cmd_record, "record what a workload calls and write its profile" },
 	{ "run", cmd_run, "run a command under a profile and a security context" },
 	{ "audit", cmd_audit, "read the kernel's seccomp decisions from logs, and live" },
+	{ "k8s", cmd_k8s, "lint Kubernetes workloads against the Pod Security Standards" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* scprof k8s: Kubernetes manifests; `k8s lint` checks them against the Pod Security Standards. */
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "config.h"
+#include "format/node.h"
+#include "scprof/lint.h"
+
+#define K8S_HELP                                                                \
+	"usage: scprof k8s SUBCOMMAND [ARGS]\n\n"                               \
+	"Kubernetes manifests and seccomp.\n\n"                                 \
+	"Subcommands:\n"                                                        \
+	"  lint       check workloads against the Pod Security Standards and\n" \
+	"             seccomp practice\n\n"                                     \
+	"Run 'scprof k8s SUBCOMMAND --help' for its options.\n"
+
+#define LINT_HELP                                                                          \
+	"usage: scprof k8s lint [OPTIONS] FILE|DIR|-...\n\n"                               \
+	"Check every pod spec of Kubernetes manifests (Pod, Deployment, ReplicaSet,\n"     \
+	"StatefulSet, DaemonSet, Job, CronJob, ReplicationController, PodTemplate,\n"      \
+	"and List items; multi-document YAML or JSON) against the Pod Security\n"          \
+	"Standards as the Pod Security Admission controller evaluates them, and\n"         \
+	"give seccomp advice the controller does not.  A directory is searched for\n"      \
+	"*.yaml, *.yml and *.json files.\n\n"                                              \
+	"Options:\n"                                                                       \
+	"  -l, --level LEVEL     baseline or restricted (default: restricted)\n"           \
+	"  -V, --version VER     policy version v1.N or latest (default: latest, v1.37)\n" \
+	"  -f, --format FMT      text, json or sarif (default: text)\n"                    \
+	"      --seccomp-root DIR  check Localhost profiles under DIR (the kubelet's\n"    \
+	"                        seccomp directory, e.g. /var/lib/kubelet/seccomp)\n"      \
+	"  -h, --help            show this help\n\n"                                       \
+	"Exit status: 0 no findings, 1 findings, 2 unusable input or bad usage.\n"
+
+enum fmt { FMT_TEXT, FMT_JSON, FMT_SARIF };
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool manifest_name(const char *name)
+{
+	size_t n = strlen(name);
+	return (n > 5 && !strcmp(name + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(name + n - 4, ".yml")) ||
+	       (n > 5 && !strcmp(name + n - 5, ".json"));
+}
+
+/* The manifests under @dir, recursively, sorted; appended to *files. */
+static int list_dir(const char *dir, char ***files, size_t *n, size_t *alloc)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		cli_error("cannot open directory '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	char **names = NULL;
+	size_t nn = 0, na = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		GROW(names, na, nn + 1);
+		names[nn++] = xasprintf("%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	qsort(names, nn, sizeof(*names), cmp_str);
+	int r = 0;
+	for (size_t i = 0; i < nn; i++) {
+		struct stat st;
+		if (!r && stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			r = list_dir(names[i], files, n, alloc);
+		} else if (!r && manifest_name(names[i])) {
+			GROW(*files, *alloc, *n + 1);
+			(*files)[(*n)++] = steal_ptr(&names[i]);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+static const char *object_kind(const struct scprof_lint_finding *f)
+{
+	return f->kind ? f->kind : "(no kind)";
+}
+
+static void object_name(struct strbuf *sb, const struct scprof_lint_finding *f)
+{
+	strbuf_adds(sb, object_kind(f));
+	if (f->namespace)
+		strbuf_addf(sb, "/%s", f->namespace);
+	strbuf_addf(sb, "/%s", f->name ? f->name : "(no name)");
+}
+
+static bool same_object(const struct scprof_lint_finding *a, const struct scprof_lint_finding *b)
+{
+	return !strcmp(a->file, b->file) && a->doc == b->doc &&
+	       !strcmp(object_kind(a), object_kind(b)) &&
+	       !strcmp(a->name ? a->name : "", b->name ? b->name : "") &&
+	       !strcmp(a->namespace ? a->namespace : "", b->namespace ? b->namespace : "");
+}
+
+static bool counts(const struct scprof_lint_finding *f)
+{
+	return f->type == SCPROF_LINT_CONTROL || f->type == SCPROF_LINT_ADVICE;
+}
+
+/* Problems and skipped objects: one line each on stderr. */
+static void print_problems(const struct scprof_lint_finding *f, size_t n)
+{
+	bool color = cli_color(2);
+	for (size_t i = 0; i < n; i++) {
+		if (counts(&f[i]))
+			continue;
+		bool skip = f[i].type == SCPROF_LINT_SKIPPED;
+		fprintf(stderr, "%s%s:%u:%u:%s %s%s:%s document %zu: %s: %s\n",
+			color ? "\033[1m" : "", f[i].file, f[i].line, f[i].col,
+			color ? "\033[0m" : "", color ? (skip ? "\033[1;36m" : "\033[1;31m") : "",
+			skip ? "note" : "error", color ? "\033[0m" : "", f[i].doc, f[i].path,
+			f[i].message);
+	}
+}
+
+static void print_text(const struct scprof_lint_finding *f, size_t n, size_t objects,
+		       const struct scprof_lint_opts *o)
+{
+	bool color = cli_color(1);
+	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
+	const struct scprof_lint_finding *group = NULL;
+	size_t total = 0, groups = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!counts(&f[i]))
+			continue;
+		total++;
+		if (!group || !same_object(group, &f[i])) {
+			struct strbuf sb = STRBUF_INIT;
+			object_name(&sb, &f[i]);
+			printf("%s%s%s: %s (document %zu)%s\n", groups ? "\n" : "", bold, f[i].file,
+			       sb.buf, f[i].doc, off);
+			strbuf_release(&sb);
+			group = &f[i];
+			groups++;
+		}
+		bool advice = f[i].type == SCPROF_LINT_ADVICE;
+		printf("  %u:%u %s%s%s%s", f[i].line, f[i].col,
+		       color ? (advice ? "\033[33m" : "\033[31m") : "", advice ? "advice " : "",
+		       f[i].id, off);
+		if (f[i].container)
+			printf(" container '%s'", f[i].container);
+		printf(": %s\n    %s = %s (allowed: %s)\n", f[i].message, f[i].path,
+		       f[i].value ? f[i].value : "unset", f[i].allowed);
+	}
+	printf("%s%zu finding%s in %zu object%s; %zu pod spec%s checked at %s v1.%u\n",
+	       groups ? "\n" : "", total, total == 1 ? "" : "s", groups, groups == 1 ? "" : "s",
+	       objects, objects == 1 ? "" : "s",
+	       o->level == SCPROF_LINT_RESTRICTED ? "restricted" : "baseline",
+	       o->version > SCPROF_LINT_LATEST ? SCPROF_LINT_LATEST : o->version);
+}
+
+static const char *type_name(enum scprof_lint_type t)
+{
+	switch (t) {
+	case SCPROF_LINT_CONTROL:
+		return "control";
+	case SCPROF_LINT_ADVICE:
+		return "advice";
+	case SCPROF_LINT_PROBLEM:
+		return "problem";
+	default:
+		return "skipped";
+	}
+}
+
+static struct node *str_or_null(const char *s)
+{
+	return s ? node_new_string(s) : node_new(NODE_NULL);
+}
+
+static void print_json(const struct scprof_lint_finding *f, size_t n, size_t objects,
+		       const struct scprof_lint_opts *o)
+{
+	_cleanup_node_ struct node *doc = node_new(NODE_OBJECT);
+	node_object_add(doc, "level",
+			node_new_string(o->level == SCPROF_LINT_RESTRICTED ? "restricted" :
+									     "baseline"));
+	_cleanup_free_ char *ver = xasprintf(
+		"v1.%u", o->version > SCPROF_LINT_LATEST ? SCPROF_LINT_LATEST : o->version);
+	node_object_add(doc, "version", node_new_string(ver));
+	node_object_add(doc, "objects", node_new_u64(objects));
+	struct node *findings = node_new(NODE_ARRAY), *problems = node_new(NODE_ARRAY);
+	for (size_t i = 0; i < n; i++) {
+		struct node *x = node_new(NODE_OBJECT);
+		node_object_add(x, "type", node_new_string(type_name(f[i].type)));
+		node_object_add(x, "id", node_new_string(f[i].id));
+		node_object_add(x, "file", node_new_string(f[i].file));
+		node_object_add(x, "document", node_new_u64(f[i].doc));
+		node_object_add(x, "kind", str_or_null(f[i].kind));
+		node_object_add(x, "namespace", str_or_null(f[i].namespace));
+		node_object_add(x, "name", str_or_null(f[i].name));
+		node_object_add(x, "container", str_or_null(f[i].container));
+		node_object_add(x, "path", node_new_string(f[i].path));
+		if (counts(&f[i])) {
+			node_object_add(x, "value", str_or_null(f[i].value));
+			node_object_add(x, "allowed", str_or_null(f[i].allowed));
+		}
+		node_object_add(x, "message", node_new_string(f[i].message));
+		node_object_add(x, "line", node_new_u64(f[i].line));
+		node_object_add(x, "column", node_new_u64(f[i].col));
+		node_array_add(counts(&f[i]) ? findings : problems, x);
+	}
+	node_object_add(doc, "findings", findings);
+	node_object_add(doc, "problems", problems);
+	cli_print_json(doc);
+}
+
+/* SARIF 2.1.0 (OASIS): one run, the checks as rules, findings and problems as results. */
+static void print_sarif(const struct scprof_lint_finding *f, size_t n)
+{
+	size_t n_rules;
+	const struct scprof_lint_rule *rules = scprof_lint_rules(&n_rules);
+	_cleanup_node_ struct node *doc = node_new(NODE_OBJECT);
+	node_object_add(doc, "$schema",
+			node_new_string("https://json.schemastore.org/sarif-2.1.0.json"));
+	node_object_add(doc, "version", node_new_string("2.1.0"));
+	struct node *runs = node_new(NODE_ARRAY), *run = node_new(NODE_OBJECT);
+	struct node *tool = node_new(NODE_OBJECT), *driver = node_new(NODE_OBJECT);
+	node_object_add(driver, "name", node_new_string("scprof"));
+	node_object_add(driver, "version", node_new_string(SCPROF_VERSION));
+	node_object_add(
+		driver, "informationUri",
+		node_new_string(
+			"https://kubernetes.io/docs/concepts/security/pod-security-standards/"));
+	struct node *rl = node_new(NODE_ARRAY);
+	for (size_t i = 0; i < n_rules; i++) {
+		struct node *r = node_new(NODE_OBJECT), *d = node_new(NODE_OBJECT);
+		node_object_add(r, "id", node_new_string(rules[i].id));
+		node_object_add(d, "text", node_new_string(rules[i].summary));
+		node_object_add(r, "shortDescription", d);
+		struct node *props = node_new(NODE_OBJECT);
+		node_object_add(props, "type", node_new_string(type_name(rules[i].type)));
+		if (rules[i].level) {
+			_cleanup_free_ char *since = xasprintf("v1.%u", rules[i].since);
+			node_object_add(props, "level", node_new_string(rules[i].level));
+			node_object_add(props, "since", node_new_string(since));
+		}
+		node_object_add(r, "properties", props);
+		node_array_add(rl, r);
+	}
+	node_object_add(driver, "rules", rl);
+	node_object_add(tool, "driver", driver);
+	node_object_add(run, "tool", tool);
+	struct node *results = node_new(NODE_ARRAY);
+	for (size_t i = 0; i < n; i++) {
+		size_t ri = 0;
+		while (ri < n_rules && strcmp(rules[ri].id, f[i].id))
+			ri++;
+		struct node *r = node_new(NODE_OBJECT), *m = node_new(NODE_OBJECT);
+		node_object_add(r, "ruleId", node_new_string(f[i].id));
+		node_object_add(r, "ruleIndex", node_new_u64(ri));
+		node_object_add(r, "level",
+				node_new_string(f[i].type == SCPROF_LINT_CONTROL ? "error" :
+						f[i].type == SCPROF_LINT_PROBLEM ? "error" :
+						f[i].type == SCPROF_LINT_ADVICE	 ? "warning" :
+										   "note"));
+		struct strbuf sb = STRBUF_INIT;
+		object_name(&sb, &f[i]);
+		strbuf_addf(&sb, " (document %zu)", f[i].doc);
+		if (f[i].container)
+			strbuf_addf(&sb, " container '%s'", f[i].container);
+		strbuf_addf(&sb, ": %s: %s", f[i].path, f[i].message);
+		if (counts(&f[i]))
+			strbuf_addf(&sb, " (found: %s; allowed: %s)",
+				    f[i].value ? f[i].value : "unset", f[i].allowed);
+		node_object_add(m, "text", node_new_string(sb.buf));
+		strbuf_release(&sb);
+		node_object_add(r, "message", m);
+		struct node *locs = node_new(NODE_ARRAY), *loc = node_new(NODE_OBJECT);
+		struct node *phys = node_new(NODE_OBJECT), *art = node_new(NODE_OBJECT);
+		node_object_add(art, "uri", node_new_string(f[i].file));
+		node_object_add(phys, "artifactLocation", art);
+		if (f[i].line) {
+			struct node *reg = node_new(NODE_OBJECT);
+			node_object_add(reg, "startLine", node_new_u64(f[i].line));
+			node_object_add(reg, "startColumn", node_new_u64(f[i].col ? f[i].col : 1));
+			node_object_add(phys, "region", reg);
+		}
+		node_object_add(loc, "physicalLocation", phys);
+		struct node *logs = node_new(NODE_ARRAY), *lg = node_new(NODE_OBJECT);
+		node_object_add(lg, "fullyQualifiedName", node_new_string(f[i].path));
+		node_object_add(lg, "kind", node_new_string("member"));
+		node_array_add(logs, lg);
+		node_object_add(loc, "logicalLocations", logs);
+		node_array_add(locs, loc);
+		node_object_add(r, "locations", locs);
+		node_array_add(results, r);
+	}
+	node_object_add(run, "results", results);
+	node_array_add(runs, run);
+	node_object_add(doc, "runs", runs);
+	cli_print_json(doc);
+}
+
+static int cmd_lint(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "level", required_argument, NULL, 'l' },
+		{ "version", required_argument, NULL, 'V' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "seccomp-root", required_argument, NULL, 0x200 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct scprof_lint_opts o = { .level = SCPROF_LINT_RESTRICTED,
+				      .version = SCPROF_LINT_LATEST };
+	enum fmt fmt = FMT_TEXT;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "l:V:f:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'l':
+			if (!strcmp(optarg, "baseline"))
+				o.level = SCPROF_LINT_BASELINE;
+			else if (!strcmp(optarg, "restricted"))
+				o.level = SCPROF_LINT_RESTRICTED;
+			else
+				return cli_usage_error(
+					"k8s lint",
+					"--level must be baseline or restricted, not '%s'", optarg);
+			break;
+		case 'V':
+			if (scprof_lint_parse_version(optarg, &o.version) < 0)
+				return cli_usage_error("k8s lint",
+						       "--version must be v1.N or latest, not '%s'",
+						       optarg);
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				fmt = FMT_JSON;
+			else if (!strcmp(optarg, "sarif"))
+				fmt = FMT_SARIF;
+			else
+				return cli_usage_error(
+					"k8s lint",
+					"--format must be text, json or sarif, not '%s'", optarg);
+			break;
+		case 0x200:
+			o.seccomp_root = optarg;
+			break;
+		case 'h':
+			return cli_help(LINT_HELP);
+		default:
+			return cli_usage_error("k8s lint", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("k8s lint", "no manifest given");
+
+	char **files = NULL;
+	size_t n_files = 0, alloc = 0;
+	int rc = EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		struct stat st;
+		if (strcmp(argv[i], "-") && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (list_dir(argv[i], &files, &n_files, &alloc) < 0)
+				rc = EXIT_USAGE;
+			continue;
+		}
+		GROW(files, alloc, n_files + 1);
+		files[n_files++] = xstrdup(argv[i]);
+	}
+	struct scprof_lint *l = scprof_lint_new(&o);
+	for (size_t i = 0; i < n_files; i++) {
+		_cleanup_error_ struct scprof_error *err = NULL;
+		if (scprof_lint_file(l, files[i], &err) < 0) {
+			cli_report(err);
+			rc = EXIT_USAGE;
+		}
+		free(files[i]);
+	}
+	free(files);
+
+	size_t n;
+	const struct scprof_lint_finding *f = scprof_lint_findings(l, &n);
+	print_problems(f, n);
+	if (fmt == FMT_TEXT)
+		print_text(f, n, scprof_lint_objects(l), &o);
+	else if (fmt == FMT_JSON)
+		print_json(f, n, scprof_lint_objects(l), &o);
+	else
+		print_sarif(f, n);
+	for (size_t i = 0; i < n && rc == EXIT_OK; i++)
+		if (f[i].type != SCPROF_LINT_SKIPPED)
+			rc = EXIT_FINDINGS;
+	scprof_lint_free(l);
+	return rc;
+}
+
+int cmd_k8s(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char **argv);
+	} subs[] = {
+		{ "lint", cmd_lint },
+	};
+	if (argc < 2)
+		return cli_usage_error("k8s", "no subcommand given");
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		return cli_help(K8S_HELP);
+	for (size_t i = 0; i < ARRAY_SIZE(subs); i++)
+		if (!strcmp(argv[1], subs[i].name))
+			return subs[i].fn(argc - 1, argv + 1);
+	return cli_usage_error("k8s", "unknown subcommand '%s'", argv[1]);
+}
