@@ -128,6 +128,16 @@ static struct pos mark_pos(struct loader *l, yaml_mark_t m)
 	if (m.index < l->cur.chars)
 		memset(&l->cur, 0, sizeof(l->cur));
 	while (l->cur.chars < m.index && l->cur.off < l->len) {
+		/* fast path: ASCII other than line breaks is one byte per character */
+		size_t stop = l->cur.off + (m.index - l->cur.chars), o = l->cur.off;
+		if (stop > l->len)
+			stop = l->len;
+		while (o < stop && buf[o] < 0x80 && buf[o] != '\n' && buf[o] != '\r')
+			o++;
+		l->cur.chars += o - l->cur.off;
+		l->cur.off = o;
+		if (l->cur.chars == m.index || o == l->len)
+			break;
 		size_t left = l->len - l->cur.off, n = 1;
 		const unsigned char *p = buf + l->cur.off;
 		size_t brk = break_len(p, left);
