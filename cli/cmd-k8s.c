@@ -30,6 +30,8 @@
 	"  -f, --format FMT      text, json or sarif (default: text)\n"                    \
 	"      --seccomp-root DIR  check Localhost profiles under DIR (the kubelet's\n"    \
 	"                        seccomp directory, e.g. /var/lib/kubelet/seccomp)\n"      \
+	"  -j, --jobs N          read large YAML streams with N threads (default: one\n"   \
+	"                        per CPU, up to 8)\n"                                      \
 	"  -h, --help            show this help\n\n"                                       \
 	"Exit status: 0 no findings, 1 findings, 2 unusable input or bad usage.\n"
 
@@ -310,6 +312,7 @@ static int cmd_lint(int argc, char **argv)
 		{ "version", required_argument, NULL, 'V' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "seccomp-root", required_argument, NULL, 0x200 },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -318,7 +321,7 @@ static int cmd_lint(int argc, char **argv)
 	enum fmt fmt = FMT_TEXT;
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "l:V:f:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "l:V:f:j:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'l':
 			if (!strcmp(optarg, "baseline"))
@@ -351,6 +354,15 @@ static int cmd_lint(int argc, char **argv)
 		case 0x200:
 			o.seccomp_root = optarg;
 			break;
+		case 'j': {
+			uint64_t j;
+			if (!parse_u64(optarg, &j) || j < 1 || j > 64)
+				return cli_usage_error("k8s lint",
+						       "--jobs must be from 1 to 64, not '%s'",
+						       optarg);
+			o.jobs = (unsigned)j;
+			break;
+		}
 		case 'h':
 			return cli_help(LINT_HELP);
 		default:

@@ -24,6 +24,7 @@ struct scprof_lint_opts {
 	enum scprof_lint_level level;
 	unsigned version; /* N of policy version v1.N; above SCPROF_LINT_LATEST acts as latest */
 	const char *seccomp_root; /* check Localhost profiles under it; NULL: do not */
+	unsigned jobs; /* threads for large YAML streams; 0: one per CPU, up to 8 */
 };
 
 enum scprof_lint_type {

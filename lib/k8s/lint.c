@@ -18,7 +18,9 @@
  * that changes nothing PSA looks at: a volume with no source at all is an
  * emptyDir (the API default), everything else is taken as written.
  */
+#include <pthread.h>
 #include <stdarg.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "format/node.h"
@@ -129,6 +131,7 @@ struct ctr {
 	size_t index;
 	const char *name;
 	char *path;
+	char *sc_path; /* path + ".securityContext" */
 };
 
 /* The pod spec being checked. */
@@ -292,8 +295,10 @@ static bool in_list(const char *s, const char *const *list)
 static void host_process(struct pod *p, const struct ctr *c, const struct node *sc,
 			 const char *path)
 {
-	_cleanup_free_ char *wpath = xasprintf("%s.windowsOptions", path);
 	const struct node *w = field(p, sc, path, "windowsOptions", NODE_OBJECT);
+	if (!w)
+		return;
+	_cleanup_free_ char *wpath = xasprintf("%s.windowsOptions", path);
 	if (is_true(p, w, wpath, "hostProcess"))
 		control(p, "windowsHostProcess", c, w, wpath, "hostProcess", "undefined, false",
 			"HostProcess containers are forbidden");
@@ -355,10 +360,10 @@ static void volumes(struct pod *p)
 
 static void app_armor(struct pod *p, const struct ctr *c, const struct node *sc, const char *path)
 {
-	_cleanup_free_ char *apath = xasprintf("%s.appArmorProfile", path);
 	const struct node *a = field(p, sc, path, "appArmorProfile", NODE_OBJECT);
 	if (!a)
 		return;
+	_cleanup_free_ char *apath = xasprintf("%s.appArmorProfile", path);
 	const struct node *t = field(p, a, apath, "type", NODE_STRING);
 	if (t && (!strcmp(t->text, "RuntimeDefault") || !strcmp(t->text, "Localhost")))
 		return;
@@ -400,10 +405,10 @@ static void se_linux(struct pod *p, const struct ctr *c, const struct node *sc, 
 {
 	static const char *const types[] = { "container_t", "container_init_t", "container_kvm_t",
 					     "container_engine_t", NULL };
-	_cleanup_free_ char *spath = xasprintf("%s.seLinuxOptions", path);
 	const struct node *s = field(p, sc, path, "seLinuxOptions", NODE_OBJECT);
 	if (!s)
 		return;
+	_cleanup_free_ char *spath = xasprintf("%s.seLinuxOptions", path);
 	const struct node *t = field(p, s, spath, "type", NODE_STRING);
 	/* container_engine_t from 1.31 (kubernetes#124180) */
 	if (t && *t->text &&
@@ -510,8 +515,8 @@ static void seccomp_annotations(struct pod *p)
 static const struct node *seccomp_of(struct pod *p, const struct node *sc, const char *path,
 				     const char **type)
 {
-	_cleanup_free_ char *spath = xasprintf("%s.seccompProfile", path);
 	const struct node *s = field(p, sc, path, "seccompProfile", NODE_OBJECT);
+	_cleanup_free_ char *spath = s ? xasprintf("%s.seccompProfile", path) : NULL;
 	const struct node *t = s ? field(p, s, spath, "type", NODE_STRING) : NULL;
 	*type = t ? t->text : "";
 	return s;
@@ -545,7 +550,7 @@ static void seccomp_controls(struct pod *p)
 			seccomp_bad(p, "seccompProfile_baseline", NULL, s, p->psc_path, allowed);
 		for (size_t i = 0; i < p->n_c; i++) {
 			const struct ctr *c = &p->c[i];
-			_cleanup_free_ char *path = xasprintf("%s.securityContext", c->path);
+			const char *path = c->sc_path;
 			s = seccomp_of(p, c->sc, path, &type);
 			if (s && !valid_seccomp(type))
 				seccomp_bad(p, "seccompProfile_baseline", c, s, path, allowed);
@@ -563,7 +568,7 @@ static void seccomp_controls(struct pod *p)
 		seccomp_bad(p, "seccompProfile_restricted", NULL, s, p->psc_path, allowed);
 	for (size_t i = 0; i < p->n_c; i++) {
 		const struct ctr *c = &p->c[i];
-		_cleanup_free_ char *path = xasprintf("%s.securityContext", c->path);
+		const char *path = c->sc_path;
 		s = seccomp_of(p, c->sc, path, &type);
 		if (s && !valid_seccomp(type)) {
 			seccomp_bad(p, "seccompProfile_restricted", c, s, path, allowed);
@@ -634,9 +639,11 @@ static void host_handler(struct pod *p, const struct ctr *c, const struct node *
 {
 	static const char *const kinds[] = { "httpGet", "tcpSocket" };
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-		_cleanup_free_ char *kpath = xasprintf("%s.%s", path, kinds[i]);
 		const struct node *k = field(p, h, path, kinds[i], NODE_OBJECT);
-		const struct node *host = k ? field(p, k, kpath, "host", NODE_STRING) : NULL;
+		if (!k)
+			continue;
+		_cleanup_free_ char *kpath = xasprintf("%s.%s", path, kinds[i]);
+		const struct node *host = field(p, k, kpath, "host", NODE_STRING);
 		if (host && *host->text)
 			control(p, "hostProbesAndHostLifecycle", c, k, kpath, "host",
 				"undefined, \"\"", "probes and lifecycle hooks must not set host");
@@ -647,13 +654,18 @@ static void host_probes(struct pod *p, const struct ctr *c)
 {
 	static const char *const probes[] = { "livenessProbe", "readinessProbe", "startupProbe" };
 	for (size_t i = 0; i < ARRAY_SIZE(probes); i++) {
+		const struct node *h = field(p, c->n, c->path, probes[i], NODE_OBJECT);
+		if (!h)
+			continue;
 		_cleanup_free_ char *path = xasprintf("%s.%s", c->path, probes[i]);
-		host_handler(p, c, field(p, c->n, c->path, probes[i], NODE_OBJECT), path);
+		host_handler(p, c, h, path);
 	}
-	_cleanup_free_ char *lpath = xasprintf("%s.lifecycle", c->path);
 	const struct node *lc = field(p, c->n, c->path, "lifecycle", NODE_OBJECT);
+	if (!lc)
+		return;
+	_cleanup_free_ char *lpath = xasprintf("%s.lifecycle", c->path);
 	static const char *const hooks[] = { "postStart", "preStop" };
-	for (size_t i = 0; lc && i < ARRAY_SIZE(hooks); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(hooks); i++) {
 		_cleanup_free_ char *path = xasprintf("%s.%s", lpath, hooks[i]);
 		host_handler(p, c, field(p, lc, lpath, hooks[i], NODE_OBJECT), path);
 	}
@@ -697,7 +709,7 @@ static void run_as_non_root(struct pod *p)
 	bool pod_ok = pn && pn->boolean;
 	for (size_t i = 0; i < p->n_c; i++) {
 		const struct ctr *c = &p->c[i];
-		_cleanup_free_ char *path = xasprintf("%s.securityContext", c->path);
+		const char *path = c->sc_path;
 		const struct node *cn = field(p, c->sc, path, "runAsNonRoot", NODE_BOOL);
 		if (cn && !cn->boolean)
 			control(p, "runAsNonRoot", c, c->sc, path, "runAsNonRoot", "true",
@@ -812,8 +824,7 @@ static void seccomp_advice(struct pod *p)
 	const char *image = NULL;
 	for (size_t i = 0; i < p->n_c; i++) {
 		const struct ctr *c = &p->c[i];
-		_cleanup_free_ char *path = xasprintf("%s.securityContext", c->path);
-		_cleanup_free_ char *spath = xasprintf("%s.seccompProfile", path);
+		const char *path = c->sc_path;
 		const struct node *s = node_get(c->sc, "seccompProfile");
 		const struct node *img = node_get(c->n, "image");
 		const char *im = img && img->kind == NODE_STRING ? img->text : "";
@@ -824,8 +835,10 @@ static void seccomp_advice(struct pod *p)
 			any_own = true;
 			const struct node *t = node_get(s, "type");
 			localhost = t && t->kind == NODE_STRING && !strcmp(t->text, "Localhost");
-			if (localhost)
+			if (localhost) {
+				_cleanup_free_ char *spath = xasprintf("%s.seccompProfile", path);
 				localhost_advice(p, c, s, spath);
+			}
 		}
 		const struct node *ape = node_get(c->sc, "allowPrivilegeEscalation");
 		if (localhost && !(ape && ape->kind == NODE_BOOL && !ape->boolean))
@@ -872,6 +885,7 @@ static void read_containers(struct pod *p)
 						"duplicate container name '%s' (also %s)",
 						name->text, p->c[j].path);
 				}
+			char *sc_path = xasprintf("%s.securityContext", path);
 			GROW(p->c, p->c_alloc, p->n_c + 1);
 			p->c[p->n_c++] = (struct ctr){
 				.n = n,
@@ -880,6 +894,7 @@ static void read_containers(struct pod *p)
 				.index = i,
 				.name = name ? name->text : "",
 				.path = steal_ptr(&path),
+				.sc_path = sc_path,
 			};
 		}
 	}
@@ -909,7 +924,7 @@ static void check_pod(struct pod *p)
 	}
 	for (size_t i = 0; i < p->n_c; i++) {
 		const struct ctr *c = &p->c[i];
-		_cleanup_free_ char *path = xasprintf("%s.securityContext", c->path);
+		const char *path = c->sc_path;
 		host_process(p, c, c->sc, path);
 		if (is_true(p, c->sc, path, "privileged"))
 			control(p, "privileged", c, c->sc, path, "privileged", "undefined, false",
@@ -1040,8 +1055,10 @@ static void check_object(struct scprof_lint *l, const char *file, size_t doc, co
 		check_pod(&p);
 		sort_findings(l, from);
 	}
-	for (size_t i = 0; i < p.n_c; i++)
+	for (size_t i = 0; i < p.n_c; i++) {
 		free(p.c[i].path);
+		free(p.c[i].sc_path);
+	}
 	free(p.c);
 	free(p.prefix);
 }
@@ -1061,6 +1078,126 @@ static int on_document(struct node *doc, size_t index, void *data)
 	return 0;
 }
 
+/*
+ * Large streams are cut at document markers ("---" at the start of a line,
+ * which YAML 1.2 forbids inside any scalar, so it always starts a document)
+ * into parts read in parallel, each into its own list; the lists are then
+ * joined in order with document indexes and lines shifted.  On a syntax
+ * error the parts are dropped and the stream read again in one piece.  Only where lines
+ * are counted by '\n' alone: not with '\r', NEL, LS or PS line breaks, nor
+ * %directives, which apply to the document after them.
+ */
+#define PART_MIN (2u * 1024 * 1024)
+#define PARTS_MAX 8
+
+struct part {
+	const char *buf;
+	size_t len;
+	unsigned line0; /* lines before the part */
+	struct scprof_lint *l;
+	struct stream s;
+	struct scprof_error *err;
+	int e;
+	pthread_t thread;
+	bool started;
+};
+
+static void *read_part(void *data)
+{
+	struct part *pt = data;
+	pt->e = yaml_parse_stream(pt->buf, pt->len, on_document, &pt->s, &pt->err);
+	return NULL;
+}
+
+static bool splittable(const char *buf, size_t len)
+{
+	if (memchr(buf, '\r', len) || memmem(buf, len, "\xc2\x85", 2) ||
+	    memmem(buf, len, "\xe2\x80\xa8", 3) || memmem(buf, len, "\xe2\x80\xa9", 3))
+		return false;
+	return !(len && buf[0] == '%') && !memmem(buf, len, "\n%", 2);
+}
+
+/* The start of the first document marker line at or after @from, or @len. */
+static size_t next_marker(const char *buf, size_t len, size_t from)
+{
+	for (const char *p = buf + from; (p = memmem(p, len - (size_t)(p - buf), "\n---", 4));
+	     p++) {
+		size_t at = (size_t)(p - buf) + 1, after = at + 3;
+		if (after == len || strchr(" \t\n", buf[after]))
+			return at;
+	}
+	return len;
+}
+
+static size_t count_lines(const char *buf, size_t len)
+{
+	size_t n = 0;
+	for (const char *p = buf, *end = buf + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	return n;
+}
+
+/* Move @from's findings to the end of @to's, shifted by @docs documents and @lines lines. */
+static void join(struct scprof_lint *to, struct scprof_lint *from, size_t docs, unsigned lines)
+{
+	GROW(to->f, to->alloc, to->n + from->n);
+	for (size_t i = 0; i < from->n; i++) {
+		struct scprof_lint_finding *f = &from->f[i];
+		f->doc += docs;
+		if (f->line)
+			f->line += lines;
+		to->f[to->n++] = *f;
+	}
+	to->objects += from->objects;
+	from->n = 0;
+}
+
+static int read_parallel(struct scprof_lint *l, const char *buf, size_t len, const char *name)
+{
+	long cpus = l->o.jobs ? (long)l->o.jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = len / PART_MIN;
+	if (cpus > 0 && want > (size_t)cpus)
+		want = (size_t)cpus;
+	if (want > PARTS_MAX)
+		want = PARTS_MAX;
+	struct part parts[PARTS_MAX] = { 0 };
+	size_t n = 0, at = 0;
+	unsigned lines = 0;
+	while (at < len && n < want) {
+		size_t end = n + 1 == want ? len : next_marker(buf, len, at + len / want);
+		parts[n] = (struct part){ .buf = buf + at, .len = end - at, .line0 = lines };
+		lines += (unsigned)count_lines(buf + at, end - at);
+		at = end;
+		n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct part *pt = &parts[i];
+		pt->l = scprof_lint_new(&l->o);
+		pt->s = (struct stream){ .l = pt->l, .file = name };
+		if (i)
+			pt->started = !pthread_create(&pt->thread, NULL, read_part, pt);
+	}
+	read_part(&parts[0]);
+	bool ok = !parts[0].e;
+	for (size_t i = 1; i < n; i++) {
+		if (parts[i].started)
+			pthread_join(parts[i].thread, NULL);
+		else
+			read_part(&parts[i]);
+		ok &= !parts[i].e;
+	}
+	size_t docs = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (ok)
+			join(l, parts[i].l, docs, parts[i].line0);
+		docs += parts[i].s.docs;
+		scprof_lint_free(parts[i].l);
+		scprof_error_free(parts[i].err);
+	}
+	/* a syntax error: read again in one piece, for the error as it is without parts */
+	return ok ? 0 : -EAGAIN;
+}
+
 int scprof_lint_buf(struct scprof_lint *l, const char *buf, size_t len, const char *name,
 		    struct scprof_error **err)
 {
@@ -1077,7 +1214,11 @@ int scprof_lint_buf(struct scprof_lint *l, const char *buf, size_t len, const ch
 		if (!e)
 			on_document(doc, 0, &s);
 	} else {
-		e = yaml_parse_stream(buf, len, on_document, &s, &perr);
+		e = -EAGAIN;
+		if (len >= 2 * PART_MIN && l->o.jobs != 1 && splittable(buf, len))
+			e = read_parallel(l, buf, len, name);
+		if (e == -EAGAIN)
+			e = yaml_parse_stream(buf, len, on_document, &s, &perr);
 	}
 	if (e < 0)
 		return error_set_at(err, e, name, perr->line, perr->col,

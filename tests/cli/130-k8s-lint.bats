@@ -146,3 +146,23 @@ OUT
 	run_scprof 0 --help
 	assert_output_contains "k8s"
 }
+
+@test "k8s lint: a large stream read in parallel parts gives what one piece gives" {
+	for i in $(seq 1100); do cat real/shop.yaml; echo '---'; done >"$TMP/big.yaml"
+	[ "$(stat -c %s "$TMP/big.yaml")" -gt 4200000 ] || skip "fixture too small to be split"
+	run -1 --separate-stderr "$SCPROF" k8s lint -j 1 -f json "$TMP/big.yaml"
+	printf '%s\n' "$output" >"$TMP/one.json"
+	for j in 2 3 8; do
+		run -1 --separate-stderr "$SCPROF" k8s lint -j $j -f json "$TMP/big.yaml"
+		diff -u "$TMP/one.json" <(printf '%s\n' "$output")
+	done
+	jq -e '.objects == 5500 and (.findings | last | .document == 8800 and .line == 189 + 1099 * 190)' "$TMP/one.json"
+	# a syntax error in a late part: the same message and findings as in one piece
+	cat bad/invalid.yaml >>"$TMP/big.yaml"
+	run -2 --separate-stderr "$SCPROF" k8s lint -j 1 "$TMP/big.yaml"
+	local one=$stderr one_out=$output
+	run -2 --separate-stderr "$SCPROF" k8s lint -j 2 "$TMP/big.yaml"
+	[ "$stderr" = "$one" ]
+	[ "$output" = "$one_out" ]
+	[[ $stderr == *"document 8802: invalid YAML"* ]]
+}
