@@ -725,9 +725,9 @@ static void run_as_user(struct pod *p, const struct ctr *c, const struct node *s
 {
 	if (!at_least(p, 23) || (at_least(p, 35) && p->no_host_users))
 		return;
-	const struct node *u = node_get(sc, "runAsUser");
+	const struct node *u = field(p, sc, path, "runAsUser", NODE_NUMBER);
 	int64_t v;
-	if (u && u->kind != NODE_NULL && node_get_i64(u, &v) && v == 0)
+	if (u && node_get_i64(u, &v) && v == 0)
 		control(p, "runAsUser", c, sc, path, "runAsUser", "non-zero, undefined",
 			"running as uid 0 is forbidden");
 }

@@ -162,6 +162,9 @@ static void test_workloads_and_problems(void **state)
 	expect("kind: Deployment\nspec: {}\n", B, LATEST, "invalid");
 	expect("kind: Pod\nspec:\n  containers: [{name: a}, {name: a}]\n", B, LATEST, "invalid");
 	expect("---\n---\nkind: Pod\nspec: {hostIPC: true}\n---\n", B, LATEST, "hostNamespaces");
+	/* a user name is no uid: the API server refuses it, we report it */
+	expect(OK_POD "  - {name: d, securityContext: {runAsUser: root}}\n", R, LATEST,
+	       "capabilities_restricted allowPrivilegeEscalation invalid");
 }
 
 static void test_positions(void **state)
