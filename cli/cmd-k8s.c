@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* scprof k8s: Kubernetes manifests; `k8s lint` checks them against the Pod Security Standards. */
+#include <ctype.h>
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -7,13 +8,16 @@
 #include "config.h"
 #include "format/node.h"
 #include "scprof/lint.h"
+#include "scprof/pod.h"
+#include "scprof/profile.h"
 
 #define K8S_HELP                                                                \
 	"usage: scprof k8s SUBCOMMAND [ARGS]\n\n"                               \
 	"Kubernetes manifests and seccomp.\n\n"                                 \
 	"Subcommands:\n"                                                        \
 	"  lint       check workloads against the Pod Security Standards and\n" \
-	"             seccomp practice\n\n"                                     \
+	"             seccomp practice\n"                                       \
+	"  install    write profiles into the kubelet's seccomp directory\n\n"  \
 	"Run 'scprof k8s SUBCOMMAND --help' for its options.\n"
 
 #define LINT_HELP                                                                          \
@@ -412,6 +416,198 @@ static int cmd_lint(int argc, char **argv)
 	return rc;
 }
 
+#define INSTALL_HELP                                                                          \
+	"usage: scprof k8s install [OPTIONS] PROFILE...\n\n"                                  \
+	"Write each PROFILE (bases resolved, as OCI JSON) into the kubelet's seccomp\n"       \
+	"directory, atomically and with mode 0644, and print the localhostProfile value\n"    \
+	"to use for it, one per line.  The file is named after the SeccompProfile's name,\n"  \
+	"else the profile's file name; a built-in's '/' becomes '-'.\n\n"                     \
+	"Options:\n"                                                                          \
+	"      --root DIR      the kubelet's seccomp directory (default:\n"                   \
+	"                      " SCPROF_KUBELET_SECCOMP_ROOT ")\n"                            \
+	"      --subdir NAME   install under DIR/NAME (relative, no '..')\n" CLI_RESOLVE_HELP \
+	"  -h, --help          show this help\n"
+
+/* A file or directory name: no separators, not "." or "..", nothing hidden. */
+static bool plain_name(const char *s, size_t n)
+{
+	if (!n || s[0] == '.' || n > 200)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(isalnum((unsigned char)s[i]) || strchr("._-", s[i])))
+			return false;
+	return true;
+}
+
+static bool plain_subdir(const char *s)
+{
+	while (*s) {
+		size_t n = strcspn(s, "/");
+		if (!plain_name(s, n))
+			return false;
+		s += n;
+		if (*s == '/' && !*++s)
+			return false;
+	}
+	return true;
+}
+
+/* The installed file's name (without ".json") for @p read from @source; caller frees. */
+static char *install_name(const struct scprof_profile *p, const char *source)
+{
+	if (p->kind == SCPROF_KIND_SPO && p->name)
+		return xstrdup(p->name);
+	if (!strcmp(source, "-"))
+		return NULL;
+	if (scprof_profile_is_builtin(source)) {
+		char *n = xstrdup(source);
+		for (char *c = n; *c; c++)
+			if (*c == '/')
+				*c = '-';
+		return n;
+	}
+	const char *base = strrchr(source, '/') ? strrchr(source, '/') + 1 : source;
+	size_t n = strlen(base);
+	static const char *const exts[] = { ".json", ".yaml", ".yml" };
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
+		size_t e = strlen(exts[i]);
+		if (n > e && !strcmp(base + n - e, exts[i])) {
+			n -= e;
+			break;
+		}
+	}
+	return xstrndup(base, n);
+}
+
+/* mkdir -p @sub under @root (which is created too, its parent must exist). */
+static int make_dirs(const char *root, const char *sub)
+{
+	if (mkdir(root, 0755) < 0 && errno != EEXIST) {
+		cli_error("cannot create the seccomp root '%s': %s", root, strerror(errno));
+		return -1;
+	}
+	struct strbuf path = STRBUF_INIT;
+	strbuf_adds(&path, root);
+	int r = 0;
+	for (const char *s = sub; s && *s && !r;) {
+		size_t n = strcspn(s, "/");
+		strbuf_addc(&path, '/');
+		strbuf_add(&path, s, n);
+		if (mkdir(path.buf, 0755) < 0 && errno != EEXIST) {
+			cli_error("cannot create '%s': %s", path.buf, strerror(errno));
+			r = -1;
+		}
+		s += n;
+		s += *s == '/';
+	}
+	strbuf_release(&path);
+	return r;
+}
+
+static int cmd_install(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 0x210 },
+		{ "subdir", required_argument, NULL, 0x211 },
+		{ "help", no_argument, NULL, 'h' },
+		CLI_RESOLVE_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *root = SCPROF_KUBELET_SECCOMP_ROOT, *subdir = NULL;
+	int opt, r;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		r = cli_resolve_option("k8s install", opt, optarg);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (opt) {
+		case 0x210:
+			root = optarg;
+			break;
+		case 0x211:
+			subdir = optarg;
+			break;
+		case 'h':
+			return cli_help(INSTALL_HELP);
+		default:
+			return cli_usage_error("k8s install", "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("k8s install", "no profile given");
+	if (subdir && !plain_subdir(subdir))
+		return cli_usage_error(
+			"k8s install",
+			"--subdir '%s' must be a relative path of plain names (letters, digits, '.', '_', '-'; no '..')",
+			subdir);
+
+	size_t n = (size_t)(argc - optind);
+	char **data = xcalloc(n, sizeof(*data)), **names = xcalloc(n, sizeof(*names));
+	size_t *lens = xcalloc(n, sizeof(*lens));
+	int rc = EXIT_OK;
+	/* everything is read and checked before anything is written */
+	for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
+		const char *src = argv[optind + (int)i];
+		struct scprof_profile *p = NULL;
+		_cleanup_error_ struct scprof_error *err = NULL;
+		rc = cli_load_profile(src, &p);
+		if (rc != EXIT_OK)
+			break;
+		names[i] = install_name(p, src);
+		if (!names[i] || !plain_name(names[i], strlen(names[i]))) {
+			cli_error(
+				"cannot install '%s' as '%s': a profile's file name must be a plain name (letters, digits, '.', '_', '-')",
+				src,
+				names[i] ? names[i] :
+					   "(stdin has no name; use an SPO SeccompProfile)");
+			rc = EXIT_USAGE;
+		} else if (scprof_profile_write(p, SCPROF_FORMAT_OCI_JSON, 0, &data[i], &lens[i],
+						&err) < 0) {
+			rc = cli_report(err);
+		}
+		for (size_t j = 0; j < i && rc == EXIT_OK; j++)
+			if (!strcmp(names[j], names[i])) {
+				cli_error("'%s' and '%s' would both be installed as '%s.json'",
+					  argv[optind + (int)j], src, names[i]);
+				rc = EXIT_USAGE;
+			}
+		scprof_profile_free(p);
+	}
+	if (rc == EXIT_OK && make_dirs(root, subdir) < 0)
+		rc = EXIT_USAGE;
+	_cleanup_free_ char *dir = subdir ? xasprintf("%s/%s", root, subdir) : xstrdup(root);
+	if (rc == EXIT_OK) {
+		/* a symlink among the directories must not lead out of the root */
+		_cleanup_free_ char *real_root = realpath(root, NULL);
+		_cleanup_free_ char *real_dir = realpath(dir, NULL);
+		size_t k = real_root ? strlen(real_root) : 0;
+		if (!real_root || !real_dir || strncmp(real_dir, real_root, k) ||
+		    (real_dir[k] && real_dir[k] != '/' && k > 1)) {
+			cli_error("'%s' leads outside the seccomp root '%s'", dir, root);
+			rc = EXIT_USAGE;
+		}
+	}
+	for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s.json", dir, names[i]);
+		_cleanup_error_ struct scprof_error *err = NULL;
+		if (write_file_atomic(path, data[i], lens[i], 0644, &err) < 0) {
+			rc = cli_report(err);
+			break;
+		}
+		printf("%s%s%s.json\n", subdir ? subdir : "", subdir ? "/" : "", names[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(data[i]);
+		free(names[i]);
+	}
+	free(data);
+	free(names);
+	free(lens);
+	return rc;
+}
+
 int cmd_k8s(int argc, char **argv)
 {
 	static const struct {
@@ -419,6 +615,7 @@ int cmd_k8s(int argc, char **argv)
 		int (*fn)(int argc, char **argv);
 	} subs[] = {
 		{ "lint", cmd_lint },
+		{ "install", cmd_install },
 	};
 	if (argc < 2)
 		return cli_usage_error("k8s", "no subcommand given");

@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# scprof k8s install: profiles into a kubelet seccomp directory (a temporary root),
+# atomically, mode 0644, bases resolved, names that would escape refused.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+K8S=$SCPROF_SRCDIR/tests/data/k8s
+
+setup() {
+	setup_tmp
+}
+
+teardown() {
+	teardown_tmp
+}
+
+@test "k8s install: OCI JSON with mode 0644, the localhostProfile values printed" {
+	umask 077
+	run_scprof 0 k8s install --root "$TMP/seccomp" --subdir scprof/v1 \
+		"$K8S/seccomp/profiles/good.json" runtime/default
+	[ "${lines[0]}" = "scprof/v1/good.json" ]
+	[ "${lines[1]}" = "scprof/v1/runtime-default.json" ]
+	[ "$(stat -c %a "$TMP/seccomp/scprof/v1/good.json")" = 644 ]
+	[ "$(stat -c %a "$TMP/seccomp/scprof/v1/runtime-default.json")" = 644 ]
+	# what was written is the profile, in canonical OCI JSON
+	run_scprof 0 diff "$K8S/seccomp/profiles/good.json" "$TMP/seccomp/scprof/v1/good.json"
+	run_scprof 0 validate "$TMP/seccomp/scprof/v1/runtime-default.json"
+	# no temporary files left
+	[ "$(ls -A "$TMP/seccomp/scprof/v1" | wc -l)" -eq 2 ]
+	# and k8s lint finds it where the pod says
+	cat >"$TMP/pod.yaml" <<'POD'
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    runAsNonRoot: true
+    seccompProfile: {type: Localhost, localhostProfile: scprof/v1/good.json}
+  containers:
+  - name: c
+    image: i
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+POD
+	run_scprof 0 k8s lint --seccomp-root "$TMP/seccomp" "$TMP/pod.yaml"
+}
+
+@test "k8s install: bases resolved, SPO name used, a second install replaces the file" {
+	mkdir -p "$TMP/profiles"
+	cat >"$TMP/profiles/app.yaml" <<'SPO'
+apiVersion: security-profiles-operator.x-k8s.io/v1beta1
+kind: SeccompProfile
+metadata:
+  name: web-app
+spec:
+  defaultAction: SCMP_ACT_ERRNO
+  baseProfileName: runc
+  syscalls:
+  - names: [accept4]
+    action: SCMP_ACT_ALLOW
+SPO
+	run_scprof 0 k8s install --root "$TMP/seccomp" "$TMP/profiles/app.yaml"
+	[ "$output" = "web-app.json" ]
+	grep -q '"accept4"' "$TMP/seccomp/web-app.json"
+	! grep -q baseProfileName "$TMP/seccomp/web-app.json"
+	# the runc base brought the runtime's own syscalls
+	grep -q '"capset"' "$TMP/seccomp/web-app.json"
+	ino=$(stat -c %i "$TMP/seccomp/web-app.json")
+	run_scprof 0 k8s install --root "$TMP/seccomp" "$TMP/profiles/app.yaml"
+	[ "$(stat -c %i "$TMP/seccomp/web-app.json")" != "$ino" ]
+}
+
+@test "k8s install: names and directories that would escape the root are refused, nothing written" {
+	mkdir -p "$TMP/seccomp"
+	for bad in ../up /abs a/../b a//b . .hidden 'a b'; do
+		run_scprof 2 k8s install --root "$TMP/seccomp" --subdir "$bad" runtime/default
+		assert_output_contains "must be a relative path of plain names"
+	done
+	ln -s "$TMP" "$TMP/seccomp/link"
+	run_scprof 2 k8s install --root "$TMP/seccomp" --subdir link runtime/default
+	assert_output_contains "leads outside the seccomp root"
+	[ ! -e "$TMP/runtime-default.json" ]
+	# a name from the file that is not plain
+	cp "$K8S/seccomp/profiles/good.json" "$TMP/..json"
+	run_scprof 2 k8s install --root "$TMP/seccomp" "$TMP/..json"
+	assert_output_contains "must be a plain name"
+	# stdin has no name unless it is a SeccompProfile
+	run_scprof 2 k8s install --root "$TMP/seccomp" - <"$K8S/seccomp/profiles/good.json"
+	assert_output_contains "stdin has no name"
+	# one invalid profile: none is installed
+	run_scprof 2 k8s install --root "$TMP/seccomp" "$K8S/seccomp/profiles/good.json" \
+		"$K8S/seccomp/profiles/invalid.json"
+	[ ! -e "$TMP/seccomp/good.json" ]
+	# two profiles with one name
+	run_scprof 2 k8s install --root "$TMP/seccomp" "$K8S/seccomp/profiles/good.json" \
+		"$K8S/seccomp/profiles/good.json"
+	assert_output_contains "would both be installed as 'good.json'"
+	[ "$(ls -A "$TMP/seccomp")" = link ]
+	# the root's parent must exist
+	run_scprof 2 k8s install --root "$TMP/no/such/root" runtime/default
+	assert_output_contains "cannot create the seccomp root"
+}
+
+@test "k8s install: usage" {
+	run_scprof 2 k8s install --root "$TMP"
+	assert_output_contains "no profile given"
+	run_scprof 0 k8s install --help
+	assert_output_contains "/var/lib/kubelet/seccomp"
+	run_scprof 0 k8s --help
+	assert_output_contains "install"
+}
