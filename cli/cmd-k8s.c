@@ -11,13 +11,14 @@
 #include "scprof/pod.h"
 #include "scprof/profile.h"
 
-#define K8S_HELP                                                                \
-	"usage: scprof k8s SUBCOMMAND [ARGS]\n\n"                               \
-	"Kubernetes manifests and seccomp.\n\n"                                 \
-	"Subcommands:\n"                                                        \
-	"  lint       check workloads against the Pod Security Standards and\n" \
-	"             seccomp practice\n"                                       \
-	"  install    write profiles into the kubelet's seccomp directory\n\n"  \
+#define K8S_HELP                                                                    \
+	"usage: scprof k8s SUBCOMMAND [ARGS]\n\n"                                   \
+	"Kubernetes manifests and seccomp.\n\n"                                     \
+	"Subcommands:\n"                                                            \
+	"  lint       check workloads against the Pod Security Standards and\n"     \
+	"             seccomp practice\n"                                           \
+	"  install    write profiles into the kubelet's seccomp directory\n"        \
+	"  crd        a profile as a Security Profiles Operator SeccompProfile\n\n" \
 	"Run 'scprof k8s SUBCOMMAND --help' for its options.\n"
 
 #define LINT_HELP                                                                          \
@@ -608,6 +609,125 @@ static int cmd_install(int argc, char **argv)
 	return rc;
 }
 
+#define CRD_HELP                                                                                     \
+	"usage: scprof k8s crd [OPTIONS] PROFILE\n\n"                                                \
+	"Print PROFILE (bases resolved) as a Security Profiles Operator SeccompProfile\n"            \
+	"(security-profiles-operator.x-k8s.io/v1beta1); with --binding also a\n"                     \
+	"ProfileBinding (v1alpha1) that binds it to every container running IMAGE.\n"                \
+	"The operator installs it on each node as operator/NAMESPACE/NAME.json under\n"              \
+	"the kubelet's seccomp directory.\n\n"                                                       \
+	"Options:\n"                                                                                 \
+	"      --name NAME      metadata.name (default: the SeccompProfile's, else the\n"            \
+	"                       file name, lowercased, '_' as '-')\n"                                \
+	"      --binding IMAGE  also a ProfileBinding for IMAGE ('*': every pod)\n" CLI_RESOLVE_HELP \
+	"  -h, --help           show this help\n"
+
+#define SPO_GROUP "security-profiles-operator.x-k8s.io"
+
+/* A Kubernetes object name (RFC 1123 subdomain): [a-z0-9]([-a-z0-9.]*[a-z0-9])?, <= 253. */
+static bool object_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n > 253 || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || isdigit((unsigned char)s[i]) || s[i] == '-' ||
+		      s[i] == '.'))
+			return false;
+	return true;
+}
+
+static int cmd_crd(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "name", required_argument, NULL, 0x220 },
+		{ "binding", required_argument, NULL, 0x221 },
+		{ "help", no_argument, NULL, 'h' },
+		CLI_RESOLVE_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL, *image = NULL;
+	int opt, r;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		r = cli_resolve_option("k8s crd", opt, optarg);
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (opt) {
+		case 0x220:
+			name = optarg;
+			break;
+		case 0x221:
+			image = optarg;
+			break;
+		case 'h':
+			return cli_help(CRD_HELP);
+		default:
+			return cli_usage_error("k8s crd", "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("k8s crd", "give one profile");
+	if (image && !*image)
+		return cli_usage_error("k8s crd", "--binding needs an image");
+	const char *src = argv[optind];
+	struct scprof_profile *p = NULL;
+	int rc = cli_load_profile(src, &p);
+	if (rc != EXIT_OK)
+		return rc;
+	char *n = name ? xstrdup(name) : install_name(p, src);
+	if (n && !name)
+		for (char *c = n; *c; c++)
+			*c = *c == '_' ? '-' : (char)tolower((unsigned char)*c);
+	if (!n || !object_name_ok(n)) {
+		cli_error(
+			"'%s' is not a Kubernetes object name (lowercase letters, digits, '-', '.'); give one with --name",
+			n ? n : "(stdin)");
+		free(n);
+		scprof_profile_free(p);
+		return EXIT_USAGE;
+	}
+	free(p->name);
+	p->name = n;
+	/* the operator serves SeccompProfile as v1beta1 only */
+	if (p->kind != SCPROF_KIND_SPO || !p->api_version) {
+		free(p->api_version);
+		p->api_version = xstrdup(SPO_GROUP "/v1beta1");
+	}
+	_cleanup_error_ struct scprof_error *err = NULL;
+	_cleanup_free_ char *out = NULL;
+	size_t len;
+	if (scprof_profile_write(p, SCPROF_FORMAT_SPO_YAML, 0, &out, &len, &err) < 0) {
+		scprof_profile_free(p);
+		return cli_report(err);
+	}
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_add(&sb, out, len);
+	if (image) {
+		_cleanup_node_ struct node *b = node_new(NODE_OBJECT);
+		node_object_add(b, "apiVersion", node_new_string(SPO_GROUP "/v1alpha1"));
+		node_object_add(b, "kind", node_new_string("ProfileBinding"));
+		struct node *md = node_new(NODE_OBJECT), *spec = node_new(NODE_OBJECT);
+		struct node *ref = node_new(NODE_OBJECT);
+		_cleanup_free_ char *bname = xasprintf("%s-binding", p->name);
+		node_object_add(md, "name", node_new_string(bname));
+		node_object_add(b, "metadata", md);
+		node_object_add(ref, "kind", node_new_string("SeccompProfile"));
+		node_object_add(ref, "name", node_new_string(p->name));
+		node_object_add(spec, "profileRef", ref);
+		node_object_add(spec, "image", node_new_string(image));
+		node_object_add(b, "spec", spec);
+		strbuf_adds(&sb, "---\n");
+		yaml_write(b, &sb);
+	}
+	fwrite(sb.buf, 1, sb.len, stdout);
+	strbuf_release(&sb);
+	scprof_profile_free(p);
+	return EXIT_OK;
+}
+
 int cmd_k8s(int argc, char **argv)
 {
 	static const struct {
@@ -616,6 +736,7 @@ int cmd_k8s(int argc, char **argv)
 	} subs[] = {
 		{ "lint", cmd_lint },
 		{ "install", cmd_install },
+		{ "crd", cmd_crd },
 	};
 	if (argc < 2)
 		return cli_usage_error("k8s", "no subcommand given");

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# scprof k8s install: profiles into a kubelet seccomp directory (a temporary root),
-# atomically, mode 0644, bases resolved, names that would escape refused.
+# scprof k8s install and crd: profiles into a kubelet seccomp directory (a temporary root),
+# atomically, mode 0644, bases resolved, names that would escape refused; and as SPO objects.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -108,4 +108,36 @@ SPO
 	assert_output_contains "/var/lib/kubelet/seccomp"
 	run_scprof 0 k8s --help
 	assert_output_contains "install"
+}
+
+@test "k8s crd: a SeccompProfile (v1beta1) that reads back as the same profile, and a ProfileBinding" {
+	run_scprof 0 k8s crd "$K8S/seccomp/profiles/good.json"
+	printf '%s\n' "$output" >"$TMP/good.yaml"
+	assert_output_contains "apiVersion: security-profiles-operator.x-k8s.io/v1beta1"
+	assert_output_contains "  name: good"
+	run_scprof 0 validate "$TMP/good.yaml"
+	run_scprof 0 diff "$K8S/seccomp/profiles/good.json" "$TMP/good.yaml"
+	run_scprof 0 k8s crd --name web-app --binding 'registry.example/web:1.2' "$K8S/seccomp/profiles/good.json"
+	diff -u - <(printf '%s\n' "$output" | sed -n '/^---$/,$p') <<'OUT'
+---
+apiVersion: security-profiles-operator.x-k8s.io/v1alpha1
+kind: ProfileBinding
+metadata:
+  name: web-app-binding
+spec:
+  profileRef:
+    kind: SeccompProfile
+    name: web-app
+  image: registry.example/web:1.2
+OUT
+	[ "${lines[3]}" = "  name: web-app" ]
+	# a built-in, resolved, named from its name
+	run_scprof 0 k8s crd runtime/default
+	assert_output_contains "  name: runtime-default"
+	run_scprof 2 k8s crd --name Web_App runtime/default
+	assert_output_contains "not a Kubernetes object name"
+	run_scprof 2 k8s crd "$K8S/seccomp/profiles/invalid.json"
+	run_scprof 2 k8s crd runtime/default runtime/default
+	run_scprof 0 k8s crd --help
+	assert_output_contains "--binding IMAGE"
 }
