@@ -11,14 +11,15 @@
 #include "scprof/pod.h"
 #include "scprof/profile.h"
 
-#define K8S_HELP                                                                    \
-	"usage: scprof k8s SUBCOMMAND [ARGS]\n\n"                                   \
-	"Kubernetes manifests and seccomp.\n\n"                                     \
-	"Subcommands:\n"                                                            \
-	"  lint       check workloads against the Pod Security Standards and\n"     \
-	"             seccomp practice\n"                                           \
-	"  install    write profiles into the kubelet's seccomp directory\n"        \
-	"  crd        a profile as a Security Profiles Operator SeccompProfile\n\n" \
+#define K8S_HELP                                                                          \
+	"usage: scprof k8s SUBCOMMAND [ARGS]\n\n"                                         \
+	"Kubernetes manifests and seccomp.\n\n"                                           \
+	"Subcommands:\n"                                                                  \
+	"  lint       check workloads against the Pod Security Standards and\n"           \
+	"             seccomp practice\n"                                                 \
+	"  install    write profiles into the kubelet's seccomp directory\n"              \
+	"  crd        a profile as a Security Profiles Operator SeccompProfile\n"         \
+	"  kind-config  a kind cluster that mounts a profile directory on every node\n\n" \
 	"Run 'scprof k8s SUBCOMMAND --help' for its options.\n"
 
 #define LINT_HELP                                                                          \
@@ -728,6 +729,84 @@ static int cmd_crd(int argc, char **argv)
 	return EXIT_OK;
 }
 
+#define KIND_HELP                                                                         \
+	"usage: scprof k8s kind-config --profiles DIR [--workers N] [-o FILE]\n\n"        \
+	"Write a kind cluster configuration (kind.x-k8s.io/v1alpha4) that mounts DIR,\n"  \
+	"read-only, at the kubelet's seccomp directory of every node, so that pods can\n" \
+	"use the profiles in DIR as Localhost profiles.\n\n"                              \
+	"Options:\n"                                                                      \
+	"      --profiles DIR  the directory to mount (it must exist)\n"                  \
+	"      --workers N     worker nodes besides the control plane (default: 0)\n"     \
+	"  -o, --output FILE   write FILE atomically instead of stdout\n"                 \
+	"  -h, --help          show this help\n"
+
+static int cmd_kind_config(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "profiles", required_argument, NULL, 0x230 },
+		{ "workers", required_argument, NULL, 0x231 },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *output = "-";
+	uint64_t workers = 0;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 0x230:
+			dir = optarg;
+			break;
+		case 0x231:
+			if (!parse_u64(optarg, &workers) || workers > 100)
+				return cli_usage_error("k8s kind-config",
+						       "--workers must be from 0 to 100, not '%s'",
+						       optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			return cli_help(KIND_HELP);
+		default:
+			return cli_usage_error("k8s kind-config", "unknown option");
+		}
+	}
+	if (!dir)
+		return cli_usage_error("k8s kind-config", "--profiles DIR is required");
+	if (optind != argc)
+		return cli_usage_error("k8s kind-config", "unexpected argument '%s'", argv[optind]);
+	struct stat st;
+	_cleanup_free_ char *abs = realpath(dir, NULL);
+	if (!abs || stat(abs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		cli_error("cannot use '%s' as the profiles directory: %s", dir,
+			  abs ? "not a directory" : strerror(errno));
+		return EXIT_USAGE;
+	}
+	_cleanup_node_ struct node *c = node_new(NODE_OBJECT);
+	node_object_add(c, "kind", node_new_string("Cluster"));
+	node_object_add(c, "apiVersion", node_new_string("kind.x-k8s.io/v1alpha4"));
+	struct node *nodes = node_new(NODE_ARRAY);
+	for (uint64_t i = 0; i <= workers; i++) {
+		struct node *n = node_new(NODE_OBJECT), *mounts = node_new(NODE_ARRAY);
+		struct node *m = node_new(NODE_OBJECT);
+		node_object_add(n, "role", node_new_string(i ? "worker" : "control-plane"));
+		node_object_add(m, "hostPath", node_new_string(abs));
+		node_object_add(m, "containerPath", node_new_string(SCPROF_KUBELET_SECCOMP_ROOT));
+		node_object_add(m, "readOnly", node_new_bool(true));
+		node_array_add(mounts, m);
+		node_object_add(n, "extraMounts", mounts);
+		node_array_add(nodes, n);
+	}
+	node_object_add(c, "nodes", nodes);
+	struct strbuf sb = STRBUF_INIT;
+	yaml_write(c, &sb);
+	int rc = cli_write_output(output, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return rc;
+}
+
 int cmd_k8s(int argc, char **argv)
 {
 	static const struct {
@@ -737,6 +816,7 @@ int cmd_k8s(int argc, char **argv)
 		{ "lint", cmd_lint },
 		{ "install", cmd_install },
 		{ "crd", cmd_crd },
+		{ "kind-config", cmd_kind_config },
 	};
 	if (argc < 2)
 		return cli_usage_error("k8s", "no subcommand given");

@@ -141,3 +141,36 @@ OUT
 	run_scprof 0 k8s crd --help
 	assert_output_contains "--binding IMAGE"
 }
+
+@test "k8s kind-config: DIR mounted read-only at the kubelet's seccomp directory of every node" {
+	mkdir "$TMP/profiles"
+	run_scprof 0 k8s kind-config --profiles "$TMP/profiles" --workers 1 -o "$TMP/kind.yaml"
+	diff -u - "$TMP/kind.yaml" <<OUT
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+- role: control-plane
+  extraMounts:
+  - hostPath: $(realpath "$TMP/profiles")
+    containerPath: /var/lib/kubelet/seccomp
+    readOnly: true
+- role: worker
+  extraMounts:
+  - hostPath: $(realpath "$TMP/profiles")
+    containerPath: /var/lib/kubelet/seccomp
+    readOnly: true
+OUT
+	# a relative DIR becomes absolute, as kind needs
+	cd "$TMP"
+	run_scprof 0 k8s kind-config --profiles profiles
+	assert_output_contains "  - hostPath: $(realpath "$TMP/profiles")"
+	[ "$(grep -c 'role:' <<<"$output")" -eq 1 ]
+	run_scprof 2 k8s kind-config --profiles "$TMP/none"
+	assert_output_contains "cannot use '$TMP/none' as the profiles directory"
+	run_scprof 2 k8s kind-config --profiles "$TMP/kind.yaml"
+	assert_output_contains "not a directory"
+	run_scprof 2 k8s kind-config
+	run_scprof 2 k8s kind-config --profiles profiles --workers many
+	run_scprof 0 k8s --help
+	assert_output_contains "kind-config"
+}
