@@ -55,6 +55,7 @@ bench: build
 	./bench/resolve.sh $(BUILD)/cli/scprof
 	./bench/audit.sh $(BUILD)/cli/scprof
 	./bench/oci.sh $(BUILD)/cli/scprof
+	./bench/k8s-lint.sh $(BUILD)/cli/scprof
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

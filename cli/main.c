@@ -30,7 +30,8 @@ static const struct command commands[] = {
 	{ "push", cmd_push, "push profiles to a registry or layout as an OCI artifact" },
 	{ "pull", cmd_pull, "pull a profile from an OCI artifact" },
 	{ "keygen", cmd_keygen, "write a key pair to sign and verify OCI artifacts" },
-	{ "k8s", cmd_k8s, "Kubernetes: readiness for RuntimeDefault" },
+	{ "k8s", cmd_k8s,
+	  "Kubernetes: lint workloads, install profiles, check readiness for RuntimeDefault" },
 };
 
 static void usage(FILE *f)

@@ -84,6 +84,17 @@ bool node_get_i64(const struct node *n, int64_t *out);
 int json_parse(const char *buf, size_t len, struct node **out, struct scprof_error **err);
 int yaml_parse(const char *buf, size_t len, struct node **out, struct scprof_error **err);
 
+/*
+ * Every document of a YAML stream, in order: @fn gets each tree (owned by it;
+ * NULL for an empty document) with its 0-based index, and stops the reading by
+ * returning non-zero, which is returned.  Anchors do not carry over between
+ * documents.  A syntax error is -EINVAL as for yaml_parse(), after the
+ * documents before it have been handed on.
+ */
+typedef int (*yaml_document_fn)(struct node *doc, size_t index, void *data);
+int yaml_parse_stream(const char *buf, size_t len, yaml_document_fn fn, void *data,
+		      struct scprof_error **err);
+
 /* Writers append to @sb.  JSON: pretty uses tab indentation, one key per line,
  * compact has no whitespace; both end with a newline.  YAML: block style, strings
  * quoted whenever a plain scalar would read back as another type or value. */

@@ -2,7 +2,8 @@
 /* YAML reader (on libyaml's event parser) and block-style writer for the node tree. */
 
 /*
- * Reading follows YAML 1.2 with its core schema, for the first document only:
+ * Reading follows YAML 1.2 with its core schema, for the first document only
+ * (yaml_parse_stream() reads every document of a stream, one at a time):
  *
  *   - a second document is an error, and so is a stream without any document;
  *   - plain untagged scalars resolve as
@@ -127,6 +128,16 @@ static struct pos mark_pos(struct loader *l, yaml_mark_t m)
 	if (m.index < l->cur.chars)
 		memset(&l->cur, 0, sizeof(l->cur));
 	while (l->cur.chars < m.index && l->cur.off < l->len) {
+		/* fast path: ASCII other than line breaks is one byte per character */
+		size_t stop = l->cur.off + (m.index - l->cur.chars), o = l->cur.off;
+		if (stop > l->len)
+			stop = l->len;
+		while (o < stop && buf[o] < 0x80 && buf[o] != '\n' && buf[o] != '\r')
+			o++;
+		l->cur.chars += o - l->cur.off;
+		l->cur.off = o;
+		if (l->cur.chars == m.index || o == l->len)
+			break;
 		size_t left = l->len - l->cur.off, n = 1;
 		const unsigned char *p = buf + l->cur.off;
 		size_t brk = break_len(p, left);
@@ -713,6 +724,69 @@ static void loader_release(struct loader *l)
 	free(l->anchors);
 	free(l->buckets);
 	node_free(l->root);
+}
+
+/* Forget the anchors of a finished document: they do not carry over to the next one. */
+static void forget_anchors(struct loader *l)
+{
+	for (size_t i = 0; i < l->n_anchors; i++) {
+		free(l->anchors[i].name);
+		free(l->anchors[i].key_text);
+		if (l->anchors[i].owned)
+			node_free(l->anchors[i].n);
+	}
+	l->n_anchors = 0;
+	if (l->n_buckets)
+		memset(l->buckets, 0, l->n_buckets * sizeof(*l->buckets));
+}
+
+int yaml_parse_stream(const char *buf, size_t len, yaml_document_fn fn, void *data,
+		      struct scprof_error **err)
+{
+	struct loader l = { .err = err };
+	yaml_parser_t parser;
+	bool done = false;
+	size_t index = 0;
+	int r = 0;
+
+	if (!len)
+		buf = "";
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		buf += 3, len -= 3;
+	l.buf = buf;
+	l.len = len;
+	if (!yaml_parser_initialize(&parser))
+		return error_set(err, -ENOMEM, "out of memory while reading YAML");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	while (!done && r == 0) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev)) {
+			r = parser_error(&l, &parser);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+			resolve_aliases(&l, true);
+			l.n_aliases = 0;
+			l.nodes = 0;
+			forget_anchors(&l);
+			r = fn(steal_ptr(&l.root), index++, data);
+			break;
+		default:
+			r = on_event(&l, &ev, &(bool){ false }, &done);
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	loader_release(&l);
+	return r;
 }
 
 int yaml_parse(const char *buf, size_t len, struct node **out, struct scprof_error **err)
