@@ -131,8 +131,9 @@ static struct node *spo_node(const struct scprof_profile *p)
 {
 	struct node *o = node_new(NODE_OBJECT);
 	node_object_add(o, "apiVersion",
-			node_new_string(p->api_version ? p->api_version :
-							 "security-profiles-operator.x-k8s.io/v1"));
+			node_new_string(p->api_version ?
+						p->api_version :
+						"security-profiles-operator.x-k8s.io/v1beta1"));
 	node_object_add(o, "kind", node_new_string(p->spo_kind ? p->spo_kind : "SeccompProfile"));
 	struct node *md = node_new(NODE_OBJECT);
 	node_object_add(md, "name", node_new_string(p->name ? p->name : "profile"));

@@ -57,7 +57,7 @@ teardown() {
 @test "fmt keeps SPO YAML as YAML" {
 	"$SCPROF" convert --to spo --name web "$TMP/messy.json" > "$TMP/p.yaml"
 	run_scprof fmt "$TMP/p.yaml"
-	assert_output_contains "apiVersion: security-profiles-operator.x-k8s.io/v1"
+	assert_output_contains "apiVersion: security-profiles-operator.x-k8s.io/v1beta1"
 	assert_output_contains "  name: web"
 }
 
