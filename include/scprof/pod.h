@@ -123,6 +123,13 @@ SCPROF_PUBLIC enum scprof_pod_sysctl_ns scprof_pod_sysctl_namespace(const char *
 SCPROF_PUBLIC int scprof_pod_resolve_localhost(const char *root, const char *rel, char **out,
 					       struct scprof_error **err);
 
+/*
+ * The keys from a manifest of @kind to its pod template ("spec", "template"),
+ * NULL-terminated; none for a Pod; NULL for a kind without a pod template.
+ * Static.
+ */
+SCPROF_PUBLIC const char *const *scprof_pod_template_path(const char *kind);
+
 #ifdef __cplusplus
 }
 #endif

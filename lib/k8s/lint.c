@@ -946,21 +946,6 @@ static void check_pod(struct pod *p)
 
 /* ---- objects ---- */
 
-static const struct {
-	const char *kind;
-	const char *path[4];
-} kinds[] = {
-	{ "Pod", { NULL } },
-	{ "Deployment", { "spec", "template", NULL } },
-	{ "ReplicaSet", { "spec", "template", NULL } },
-	{ "StatefulSet", { "spec", "template", NULL } },
-	{ "DaemonSet", { "spec", "template", NULL } },
-	{ "ReplicationController", { "spec", "template", NULL } },
-	{ "Job", { "spec", "template", NULL } },
-	{ "CronJob", { "spec", "jobTemplate", "spec", "template" } },
-	{ "PodTemplate", { "template", NULL } },
-};
-
 static const char *str(const struct node *n)
 {
 	return n && n->kind == NODE_STRING ? n->text : NULL;
@@ -1010,11 +995,8 @@ static void check_object(struct scprof_lint *l, const char *file, size_t doc, co
 		}
 		return;
 	}
-	size_t k;
-	for (k = 0; k < ARRAY_SIZE(kinds); k++)
-		if (!strcmp(p.kind, kinds[k].kind))
-			break;
-	if (k == ARRAY_SIZE(kinds)) {
+	const char *const *keys = scprof_pod_template_path(p.kind);
+	if (!keys) {
 		add(&p, "unknown-kind", NULL, node_get(o, "kind"), xasprintf("%skind", at),
 		    xstrdup(p.kind), NULL,
 		    xasprintf("skipped: %s is not a Pod nor a workload with a pod template",
@@ -1024,9 +1006,9 @@ static void check_object(struct scprof_lint *l, const char *file, size_t doc, co
 	struct strbuf path = STRBUF_INIT;
 	strbuf_adds(&path, at);
 	const struct node *t = o;
-	for (size_t i = 0; i < ARRAY_SIZE(kinds[k].path) && kinds[k].path[i]; i++) {
-		const struct node *next = node_get(t, kinds[k].path[i]);
-		strbuf_addf(&path, "%s.", kinds[k].path[i]);
+	for (size_t i = 0; keys[i]; i++) {
+		const struct node *next = node_get(t, keys[i]);
+		strbuf_addf(&path, "%s.", keys[i]);
 		if (!next || next->kind != NODE_OBJECT) {
 			path.buf[--path.len] = '\0';
 			problem(&p, next ? next : t, path.buf, "%s has no pod template: %s", p.kind,

@@ -709,44 +709,51 @@ out:
 	return e;
 }
 
+/* The keys from a workload object to its pod template, by kind. */
+static const struct {
+	const char *kind;
+	const char *path[5]; /* NULL-terminated */
+} template_paths[] = {
+	{ "Pod", { NULL } },
+	{ "Deployment", { "spec", "template", NULL } },
+	{ "ReplicaSet", { "spec", "template", NULL } },
+	{ "StatefulSet", { "spec", "template", NULL } },
+	{ "DaemonSet", { "spec", "template", NULL } },
+	{ "ReplicationController", { "spec", "template", NULL } },
+	{ "Job", { "spec", "template", NULL } },
+	{ "CronJob", { "spec", "jobTemplate", "spec", "template", NULL } },
+	{ "PodTemplate", { "template", NULL } },
+};
+
+const char *const *scprof_pod_template_path(const char *kind)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(template_paths); k++)
+		if (!strcmp(kind, template_paths[k].kind))
+			return template_paths[k].path;
+	return NULL;
+}
+
 /* The pod template of a workload, or the Pod itself. */
 static int find_template(struct reader *r, const struct node *doc, const struct node **meta,
 			 const struct node **spec)
 {
-	static const struct {
-		const char *kind;
-		const char *path[4];
-	} kinds[] = {
-		{ "Pod", { NULL } },
-		{ "Deployment", { "spec", "template", NULL } },
-		{ "ReplicaSet", { "spec", "template", NULL } },
-		{ "StatefulSet", { "spec", "template", NULL } },
-		{ "DaemonSet", { "spec", "template", NULL } },
-		{ "ReplicationController", { "spec", "template", NULL } },
-		{ "Job", { "spec", "template", NULL } },
-		{ "CronJob", { "spec", "jobTemplate", "spec", "template" } },
-		{ "PodTemplate", { "template", NULL } },
-	};
 	if (doc->kind != NODE_OBJECT)
 		return fail(r, doc, "not a Kubernetes manifest: a %s, not an object",
 			    node_kind_name(doc->kind));
 	const struct node *kind = node_get(doc, "kind");
 	if (!kind || kind->kind != NODE_STRING)
 		return fail(r, kind ? kind : doc, "not a Pod: the manifest has no kind");
-	size_t k;
-	for (k = 0; k < ARRAY_SIZE(kinds); k++)
-		if (!strcmp(kind->text, kinds[k].kind))
-			break;
-	if (k == ARRAY_SIZE(kinds))
+	const char *const *keys = scprof_pod_template_path(kind->text);
+	if (!keys)
 		return fail(
 			r, kind,
 			"'%s' is not a Pod, nor a workload with a pod template (Deployment, ReplicaSet, StatefulSet, DaemonSet, ReplicationController, Job, CronJob, PodTemplate)",
 			kind->text);
 	const struct node *t = doc;
 	struct strbuf path = STRBUF_INIT;
-	for (size_t i = 0; i < ARRAY_SIZE(kinds[k].path) && kinds[k].path[i]; i++) {
-		const struct node *next = node_get(t, kinds[k].path[i]);
-		strbuf_addf(&path, "%s%s", path.len ? "." : "", kinds[k].path[i]);
+	for (size_t i = 0; keys[i]; i++) {
+		const struct node *next = node_get(t, keys[i]);
+		strbuf_addf(&path, "%s%s", path.len ? "." : "", keys[i]);
 		if (!next || next->kind != NODE_OBJECT) {
 			int e = fail(r, next ? next : kind, "%s has no pod template: %s is %s",
 				     kind->text, path.buf, next ? "not an object" : "missing");
