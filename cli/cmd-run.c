@@ -73,8 +73,10 @@ static const char help[] =
 	"writes for TRAP only with --log); 125 when the context cannot be set up (also\n"
 	"usage errors); 126 CMD not executable; 127 not found.\n";
 
-/* How long to wait for the kernel to print the record of a seccomp kill. */
+/* How long to wait for the kernel to send the record of a seccomp kill. */
 #define KILL_RECORD_WAIT_MS 500
+/* --log, --audit: the records of a run are there once none has come for this long. */
+#define RECORDS_QUIET_MS 150
 
 static pid_t child_pid;
 static volatile sig_atomic_t pending; /* a signal that came before CMD was there */
@@ -233,7 +235,7 @@ static void report_records(struct audit_reader *rd, pid_t pid, uint32_t ses, con
 	struct seen_call *seen = NULL;
 	size_t n_seen = 0, alloc = 0;
 	unsigned long lost = 0;
-	int waited_ms = 0;
+	int waited_ms = 0, last_ms = 0;
 	struct audit_record rec = { 0 };
 	for (;;) {
 		const char *text;
@@ -241,10 +243,12 @@ static void report_records(struct audit_reader *rd, pid_t pid, uint32_t ses, con
 		uint64_t nl;
 		int n = audit_reader_next(rd, &text, &len, NULL);
 		/*
-		 * Without auditd the kernel's kauditd thread prints the record, which
-		 * can come after the process is gone: wait a little for the kill's.
+		 * The kernel's kauditd thread sends the records, which can come after
+		 * the process is gone: wait a little for the kill's, and for the others
+		 * until none has come for a while.
 		 */
-		if (!n && kill && !n_seen && waited_ms < KILL_RECORD_WAIT_MS) {
+		if (!n && waited_ms < KILL_RECORD_WAIT_MS &&
+		    (kill ? !n_seen : waited_ms - last_ms < RECORDS_QUIET_MS)) {
 			struct pollfd pfd = { .fd = audit_reader_fd(rd), .events = POLLIN };
 			poll(&pfd, 1, 10);
 			waited_ms += 10;
@@ -252,6 +256,7 @@ static void report_records(struct audit_reader *rd, pid_t pid, uint32_t ses, con
 		}
 		if (n <= 0)
 			break;
+		last_ms = waited_ms;
 		enum audit_line_kind kind = audit_line_kind(text, len, &nl);
 		if (kind == AUDIT_LINE_SUPPRESSED || kind == AUDIT_LINE_LOST)
 			lost++;
