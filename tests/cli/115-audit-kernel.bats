@@ -52,7 +52,12 @@ wait_lines() {
 	run_scprof 159 run -p "$TMP/p.json" -- "$PROBE" personality 0xffffffff
 	# int $0x80 from a 64-bit process: a compat call, named on i386
 	run_scprof run -p "$TMP/p.json" -- "$PROBE" --x86 getpid
-	"$SCPROF" audit --source kmsg --format json --comm "$NAME" --since "@$T0" > "$TMP/records" 2>/dev/null
+	# the kernel's kauditd thread prints the last records a moment after the runs
+	for _ in $(seq 1 20); do
+		"$SCPROF" audit --source kmsg --format json --comm "$NAME" --since "@$T0" > "$TMP/records" 2>/dev/null
+		[ "$(grep -c '"type"' "$TMP/records")" -ge 5 ] && break
+		sleep 0.1
+	done
 	python3 - "$TMP/records" <<-'EOF'
 		import json, sys
 		recs = [json.loads(l) for l in open(sys.argv[1])]
