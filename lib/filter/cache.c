@@ -11,7 +11,6 @@
  * another program, and the checksum catches a damaged file; an entry that
  * does not read back is compiled anew.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <seccomp.h>
 #include <sys/stat.h>
@@ -108,48 +107,6 @@ static struct scprof_bpf *load_entry(const char *path, const struct strbuf *key)
 	return prog;
 }
 
-static int mtime_cmp(const void *a, const void *b)
-{
-	const struct timespec *x = a, *y = b;
-	if (x->tv_sec != y->tv_sec)
-		return x->tv_sec < y->tv_sec ? -1 : 1;
-	return (x->tv_nsec > y->tv_nsec) - (x->tv_nsec < y->tv_nsec);
-}
-
-/* Keep at most MAX_ENTRIES entries: remove the least recently written. */
-static void prune(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct timespec *times = NULL;
-	size_t n = 0, alloc = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		struct stat st;
-		if (!strstr(e->d_name, ".bpf") || e->d_name[0] == '.' ||
-		    fstatat(dirfd(d), e->d_name, &st, 0) < 0)
-			continue;
-		GROW(times, alloc, n + 1);
-		times[n++] = st.st_mtim;
-	}
-	if (n > MAX_ENTRIES) {
-		qsort(times, n, sizeof(*times), mtime_cmp);
-		struct timespec cut = times[n - MAX_ENTRIES];
-		rewinddir(d);
-		while ((e = readdir(d))) {
-			struct stat st;
-			if (!strstr(e->d_name, ".bpf") || e->d_name[0] == '.' ||
-			    fstatat(dirfd(d), e->d_name, &st, 0) < 0)
-				continue;
-			if (mtime_cmp(&st.st_mtim, &cut) < 0)
-				unlinkat(dirfd(d), e->d_name, 0);
-		}
-	}
-	free(times);
-	closedir(d);
-}
-
 int scprof_compile_cached(const struct scprof_semantic *s, const struct scprof_profile *p,
 			  const struct scprof_compile_opts *opts, const char *dir,
 			  struct scprof_bpf **out, struct scprof_error **err)
@@ -184,6 +141,6 @@ int scprof_compile_cached(const struct scprof_semantic *s, const struct scprof_p
 	uint64_t sum = fnv1a(data.buf, data.len);
 	strbuf_add(&data, &sum, 8);
 	if (write_file_replace(path, data.buf, data.len, 0600, false, NULL) == 0)
-		prune(dir);
+		dir_keep_newest(dir, MAX_ENTRIES);
 	return 0;
 }

@@ -14,7 +14,6 @@
  * process may be reading; an open file stays readable, and a missing one is a
  * miss.  Every failure here is a miss, never an error of the pull.
  */
-#include <dirent.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -108,70 +107,17 @@ void oci_cache_put_tag(const char *dir, const char *key, const char *digest, con
 		write_file_atomic(path, text, strlen(text), 0600, NULL);
 }
 
-struct entry {
-	char *path;
-	time_t mtime;
-};
-
-static int by_age(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-	return (x->mtime > y->mtime) - (x->mtime < y->mtime);
-}
-
-/* The regular files of @dir with their mtimes; *n of them.  Caller frees each path and the array. */
-static struct entry *list_files(const char *dir, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct entry *e = NULL;
-	size_t alloc = 0;
-	struct dirent *de;
-
-	*n = 0;
-	if (!d)
-		return NULL;
-	while ((de = readdir(d))) {
-		struct stat st;
-		char *p;
-		if (de->d_name[0] == '.')
-			continue; /* ".", "..", and write_file_atomic()'s temporary files */
-		p = xasprintf("%s/%s", dir, de->d_name);
-		if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
-			free(p);
-			continue;
-		}
-		GROW(e, alloc, *n + 1);
-		e[(*n)++] = (struct entry){ p, st.st_mtime };
-	}
-	closedir(d);
-	return e;
-}
-
 void oci_cache_trim(const char *dir, size_t max_entries, unsigned ttl)
 {
-	_cleanup_free_ char *blobs = NULL, *tags = NULL;
-	struct entry *e;
-	size_t n;
-
 	if (!dir)
 		return;
-	blobs = xasprintf("%s/blobs/sha256", dir);
-	e = list_files(blobs, &n);
-	if (n > max_entries) {
-		qsort(e, n, sizeof(*e), by_age);
-		for (size_t i = 0; i < n - max_entries; i++)
-			unlink(e[i].path);
-	}
+	_cleanup_free_ char *blobs = xasprintf("%s/blobs/sha256", dir);
+	_cleanup_free_ char *tags = xasprintf("%s/tags", dir);
+	dir_keep_newest(blobs, max_entries);
+	size_t n;
+	struct dir_file *f = dir_files(tags, &n);
 	for (size_t i = 0; i < n; i++)
-		free(e[i].path);
-	free(e);
-
-	tags = xasprintf("%s/tags", dir);
-	e = list_files(tags, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (time(NULL) - e[i].mtime >= (time_t)ttl)
-			unlink(e[i].path);
-		free(e[i].path);
-	}
-	free(e);
+		if (time(NULL) - f[i].mtime.tv_sec >= (time_t)ttl)
+			unlink(f[i].path);
+	dir_files_free(f, n);
 }

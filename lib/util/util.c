@@ -2,6 +2,7 @@
 /* Allocation, string buffers, errors, file input and atomic output. */
 #include "util/util.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <sys/stat.h>
@@ -435,6 +436,59 @@ char *cache_dir(const char *sub)
 		return NULL;
 	return sub ? xasprintf("%s/.cache/scprof/%s", home, sub) :
 		     xasprintf("%s/.cache/scprof", home);
+}
+
+struct dir_file *dir_files(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dir_file *f = NULL;
+	size_t alloc = 0;
+	struct dirent *de;
+	*n = 0;
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		struct stat st;
+		if (de->d_name[0] == '.')
+			continue; /* ".", "..", and write_file_atomic()'s temporary files */
+		char *p = xasprintf("%s/%s", dir, de->d_name);
+		if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		GROW(f, alloc, *n + 1);
+		f[(*n)++] = (struct dir_file){ p, st.st_mtim };
+	}
+	closedir(d);
+	return f;
+}
+
+void dir_files_free(struct dir_file *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(f[i].path);
+	free(f);
+}
+
+static int by_mtime(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct dir_file *)a)->mtime,
+			      *y = &((const struct dir_file *)b)->mtime;
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? -1 : 1;
+	return (x->tv_nsec > y->tv_nsec) - (x->tv_nsec < y->tv_nsec);
+}
+
+void dir_keep_newest(const char *dir, size_t max)
+{
+	size_t n;
+	struct dir_file *f = dir_files(dir, &n);
+	if (n > max) {
+		qsort(f, n, sizeof(*f), by_mtime);
+		for (size_t i = 0; i < n - max; i++)
+			unlink(f[i].path);
+	}
+	dir_files_free(f, n);
 }
 
 int write_file_atomic(const char *path, const void *data, size_t len, int mode,

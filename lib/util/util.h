@@ -91,6 +91,17 @@ int mkdir_p(const char *path, unsigned mode);
  */
 char *cache_dir(const char *sub);
 
+/* The regular files of a directory (not those whose name starts with '.'), with their mtimes. */
+struct dir_file {
+	char *path;
+	struct timespec mtime;
+};
+/* *n of them; NULL when none or @dir cannot be read.  Free with dir_files_free(). */
+struct dir_file *dir_files(const char *dir, size_t *n);
+void dir_files_free(struct dir_file *f, size_t n);
+/* Remove the least recently written regular files of @dir beyond the @max newest. */
+void dir_keep_newest(const char *dir, size_t max);
+
 /* The length of the UTF-8 sequence at @p (RFC 3629: no overlongs, no surrogates), or 0. */
 size_t utf8_seq_len(const unsigned char *p);
 /* Append @s as a JSON string ("null" for NULL); bytes that are not UTF-8 become U+FFFD. */
