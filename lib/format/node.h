@@ -95,6 +95,15 @@ typedef int (*yaml_document_fn)(struct node *doc, size_t index, void *data);
 int yaml_parse_stream(const char *buf, size_t len, yaml_document_fn fn, void *data,
 		      struct scprof_error **err);
 
+/*
+ * The same, with plain scalars resolved as Kubernetes resolves them (go-yaml
+ * v2, YAML 1.1): "privileged: yes" is true, "runAsUser: 0_1000" is 1000,
+ * "mode: 0644" is 420.  For manifests; profiles keep YAML 1.2.
+ */
+int yaml_parse_k8s(const char *buf, size_t len, struct node **out, struct scprof_error **err);
+int yaml_parse_stream_k8s(const char *buf, size_t len, yaml_document_fn fn, void *data,
+			  struct scprof_error **err);
+
 /* Writers append to @sb.  JSON: pretty uses tab indentation, one key per line,
  * compact has no whitespace; both end with a newline.  YAML: block style, strings
  * quoted whenever a plain scalar would read back as another type or value. */

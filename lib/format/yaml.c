@@ -96,6 +96,7 @@ struct loader {
 		size_t chars, off; /* a character index and its byte offset */
 		size_t line_off, line_chars; /* where its line starts */
 	} cur;
+	bool k8s; /* YAML 1.1 scalars, as Kubernetes reads them */
 	struct scprof_error **err;
 };
 
@@ -372,6 +373,86 @@ static struct node *resolve_core(const char *s, size_t len)
 	return n;
 }
 
+/*
+ * Kubernetes reads manifests with go-yaml v2 (sigs.k8s.io/yaml), which
+ * resolves plain scalars by YAML 1.1's rules: y, yes, on (any of three
+ * cases) are true and n, no, off false; underscores in numbers are dropped;
+ * integers take Go's prefixes (0x, 0o, 0b, and a leading 0 for octal);
+ * what is not an integer but looks like a float is a float ("09" is 9).
+ * .inf and .nan stay strings: Kubernetes' JSON cannot carry them.
+ */
+static const char *const k8s_true[] = { "y",	"Y",	"yes", "Yes", "YES", "true",
+					"True", "TRUE", "on",  "On",  "ON",  NULL };
+static const char *const k8s_false[] = { "n",	  "N",	   "no",  "No",	 "NO",	"false",
+					 "False", "FALSE", "off", "Off", "OFF", NULL };
+
+/* Go's strconv.ParseInt/ParseUint with base 0 over @s (no underscores); false if not one. */
+static struct node *go_integer(const char *s, size_t len)
+{
+	bool neg = len && s[0] == '-';
+	size_t i = len && (s[0] == '-' || s[0] == '+');
+	unsigned base = 10;
+	if (len - i >= 2 && s[i] == '0') {
+		char c = (char)(s[i + 1] | 0x20);
+		base = c == 'x' ? 16 : c == 'o' ? 8 : c == 'b' ? 2 : 0;
+		if (base)
+			i += 2;
+		else
+			base = 8, i += 1;
+	}
+	if (i == len)
+		return NULL;
+	uint64_t v = 0;
+	for (; i < len; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ?
+						    (unsigned)((c | 0x20) - 'a' + 10) :
+						    99;
+		if (d >= base || v > (UINT64_MAX - d) / base)
+			return NULL;
+		v = v * base + d;
+	}
+	if (!neg)
+		return node_new_u64(v);
+	if (v > (uint64_t)INT64_MAX + 1)
+		return NULL;
+	return v ? node_new_i64((int64_t)(0 - v)) : node_new_u64(0);
+}
+
+static struct node *resolve_k8s(const char *s, size_t len)
+{
+	if (!len || word_in(s, len, null_words))
+		return node_new(NODE_NULL);
+	if (word_in(s, len, k8s_true) || word_in(s, len, k8s_false))
+		return node_new_bool(word_in(s, len, k8s_true));
+	if (len && strchr("+-.0123456789", s[0])) {
+		_cleanup_free_ char *plain = xmalloc(len + 1);
+		size_t n = 0;
+		for (size_t i = 0; i < len; i++)
+			if (s[i] != '_')
+				plain[n++] = s[i];
+		plain[n] = '\0';
+		struct node *v = go_integer(plain, n);
+		char *text;
+		if (v)
+			return v;
+		if ((text = float_to_json(plain, n))) {
+			v = node_new(NODE_NUMBER);
+			v->text = text;
+			return v;
+		}
+	}
+	struct node *n = node_new(NODE_STRING);
+	n->text = xstrndup(s, len);
+	return n;
+}
+
+static struct node *resolve_plain(struct loader *l, const char *s, size_t len)
+{
+	return l->k8s ? resolve_k8s(s, len) : resolve_core(s, len);
+}
+
 static int resolve_scalar(struct loader *l, const yaml_event_t *ev, struct node **out)
 {
 	const char *s = (const char *)ev->data.scalar.value;
@@ -394,7 +475,7 @@ static int resolve_scalar(struct loader *l, const yaml_event_t *ev, struct node 
 		for (size_t i = 0; i < ARRAY_SIZE(typed); i++) {
 			if (strcmp(tag, typed[i].tag) != 0)
 				continue;
-			struct node *n = resolve_core(s, len);
+			struct node *n = resolve_plain(l, s, len);
 			bool is_int = !n->text || strspn(n->text, "-" DIGITS) == strlen(n->text);
 			bool want_int = strcmp(typed[i].tag, TAG_INT) == 0;
 			if (n->kind != typed[i].kind || (want_int && !is_int)) {
@@ -407,7 +488,7 @@ static int resolve_scalar(struct loader *l, const yaml_event_t *ev, struct node 
 		}
 	}
 	if (plain) {
-		*out = resolve_core(s, len);
+		*out = resolve_plain(l, s, len);
 	} else {
 		*out = node_new(NODE_STRING);
 		(*out)->text = xstrndup(s, len);
@@ -740,10 +821,10 @@ static void forget_anchors(struct loader *l)
 		memset(l->buckets, 0, l->n_buckets * sizeof(*l->buckets));
 }
 
-int yaml_parse_stream(const char *buf, size_t len, yaml_document_fn fn, void *data,
-		      struct scprof_error **err)
+static int parse_stream(const char *buf, size_t len, bool k8s, yaml_document_fn fn, void *data,
+			struct scprof_error **err)
 {
-	struct loader l = { .err = err };
+	struct loader l = { .err = err, .k8s = k8s };
 	yaml_parser_t parser;
 	bool done = false;
 	size_t index = 0;
@@ -789,9 +870,22 @@ int yaml_parse_stream(const char *buf, size_t len, yaml_document_fn fn, void *da
 	return r;
 }
 
-int yaml_parse(const char *buf, size_t len, struct node **out, struct scprof_error **err)
+int yaml_parse_stream(const char *buf, size_t len, yaml_document_fn fn, void *data,
+		      struct scprof_error **err)
 {
-	struct loader l = { .err = err };
+	return parse_stream(buf, len, false, fn, data, err);
+}
+
+int yaml_parse_stream_k8s(const char *buf, size_t len, yaml_document_fn fn, void *data,
+			  struct scprof_error **err)
+{
+	return parse_stream(buf, len, true, fn, data, err);
+}
+
+static int parse_one(const char *buf, size_t len, bool k8s, struct node **out,
+		     struct scprof_error **err)
+{
+	struct loader l = { .err = err, .k8s = k8s };
 	yaml_parser_t parser;
 	bool seen_doc = false, done = false;
 	int r = 0;
@@ -827,6 +921,16 @@ int yaml_parse(const char *buf, size_t len, struct node **out, struct scprof_err
 	}
 	loader_release(&l);
 	return r;
+}
+
+int yaml_parse(const char *buf, size_t len, struct node **out, struct scprof_error **err)
+{
+	return parse_one(buf, len, false, out, err);
+}
+
+int yaml_parse_k8s(const char *buf, size_t len, struct node **out, struct scprof_error **err)
+{
+	return parse_one(buf, len, true, out, err);
 }
 
 /* Writer. */

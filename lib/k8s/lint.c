@@ -1087,7 +1087,7 @@ struct part {
 static void *read_part(void *data)
 {
 	struct part *pt = data;
-	pt->e = yaml_parse_stream(pt->buf, pt->len, on_document, &pt->s, &pt->err);
+	pt->e = yaml_parse_stream_k8s(pt->buf, pt->len, on_document, &pt->s, &pt->err);
 	return NULL;
 }
 
@@ -1200,7 +1200,7 @@ int scprof_lint_buf(struct scprof_lint *l, const char *buf, size_t len, const ch
 		if (len >= 2 * PART_MIN && l->o.jobs != 1 && splittable(buf, len))
 			e = read_parallel(l, buf, len, name);
 		if (e == -EAGAIN)
-			e = yaml_parse_stream(buf, len, on_document, &s, &perr);
+			e = yaml_parse_stream_k8s(buf, len, on_document, &s, &perr);
 	}
 	if (e < 0)
 		return error_set_at(err, e, name, perr->line, perr->col,

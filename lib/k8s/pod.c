@@ -898,7 +898,7 @@ int scprof_pod_parse(const char *buf, size_t len, const char *name, const struct
 	_cleanup_node_ struct node *doc = NULL;
 	_cleanup_error_ struct scprof_error *perr = NULL;
 	*out = NULL;
-	int e = yaml_parse(buf, len, &doc, &perr);
+	int e = yaml_parse_k8s(buf, len, &doc, &perr);
 	if (e < 0)
 		return error_set_at(err, e, name, perr->line, perr->col, "%s", perr->msg);
 	struct scprof_pod_context *c = xcalloc(1, sizeof(*c));

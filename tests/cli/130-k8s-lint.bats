@@ -118,7 +118,6 @@ findings() {
 bad/problems.yaml:6:3: error: document 1: spec.template: Deployment has no pod template: missing
 bad/problems.yaml:16:11: error: document 2: spec.containers[0].name: duplicate container name 'app' (also spec.initContainers[0])
 bad/problems.yaml:23:16: error: document 3: spec.hostNetwork: must be a boolean, not a string
-bad/problems.yaml:28:19: error: document 3: spec.containers[0].securityContext.privileged: must be a boolean, not a string
 bad/problems.yaml:29:5: error: document 3: spec.containers[1]: must be an object, not a string
 bad/problems.yaml:32:7: note: document 4: kind: skipped: Ingress is not a Pod nor a workload with a pod template
 bad/problems.yaml:35:1: error: document 5: (document): not a Kubernetes object but a list
@@ -129,6 +128,16 @@ OUT
 	run -0 --separate-stderr "$SCPROF" k8s lint "$TMP/svc.yaml"
 	[[ $stderr == *"document 2: kind: skipped: ConfigMap"* ]]
 	[[ $output == "0 findings in 0 objects; 0 pod specs checked at restricted v1.37" ]]
+}
+
+@test "k8s lint: YAML 1.1 scalars read as Kubernetes reads them (privileged: yes is true)" {
+	printf 'kind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: on\n  containers:\n  - name: a\n    image: a\n    securityContext: {privileged: Yes, runAsUser: 0_0}\n' >"$TMP/p.yaml"
+	run -1 "$SCPROF" k8s lint -l baseline -f json "$TMP/p.yaml"
+	printf '%s\n' "$output" | jq -e '[.findings[].id] == ["hostNamespaces", "privileged"]'
+	# quoted, it is a string: not a boolean
+	sed -i 's/hostPID: on/hostPID: "on"/' "$TMP/p.yaml"
+	run -1 --separate-stderr "$SCPROF" k8s lint -l baseline "$TMP/p.yaml"
+	[[ $stderr == *"p.yaml:4:12: error: document 1: spec.hostPID: must be a boolean, not a string"* ]]
 }
 
 @test "k8s lint: usage" {

@@ -581,6 +581,73 @@ static void test_yaml_scalars(void **state)
 	assert_int_equal(nul->kind, NODE_NULL);
 }
 
+/* Kubernetes' reading (go-yaml v2, YAML 1.1) of plain scalars. */
+static void test_yaml_k8s_scalars(void **state)
+{
+	static const struct {
+		const char *in;
+		enum node_kind kind;
+		const char *text; /* NUMBER and STRING */
+		bool b;
+	} cases[] = {
+		{ "~", NODE_NULL },
+		{ "yes", NODE_BOOL, NULL, true },
+		{ "Yes", NODE_BOOL, NULL, true },
+		{ "ON", NODE_BOOL, NULL, true },
+		{ "y", NODE_BOOL, NULL, true },
+		{ "True", NODE_BOOL, NULL, true },
+		{ "no", NODE_BOOL, NULL, false },
+		{ "Off", NODE_BOOL, NULL, false },
+		{ "N", NODE_BOOL, NULL, false },
+		{ "yEs", NODE_STRING, "yEs" },
+		{ "0", NODE_NUMBER, "0" },
+		{ "-0", NODE_NUMBER, "0" },
+		{ "+42", NODE_NUMBER, "42" },
+		{ "1_000", NODE_NUMBER, "1000" },
+		{ "0644", NODE_NUMBER, "420" },
+		{ "-017", NODE_NUMBER, "-15" },
+		{ "09", NODE_NUMBER, "9" },
+		{ "0x1F", NODE_NUMBER, "31" },
+		{ "0X1f", NODE_NUMBER, "31" },
+		{ "-0x10", NODE_NUMBER, "-16" },
+		{ "0o17", NODE_NUMBER, "15" },
+		{ "0b101", NODE_NUMBER, "5" },
+		{ "0b102", NODE_STRING, "0b102" },
+		{ "-9223372036854775808", NODE_NUMBER, "-9223372036854775808" },
+		{ "18446744073709551615", NODE_NUMBER, "18446744073709551615" },
+		{ "1.5e3", NODE_NUMBER, "1.5e3" },
+		{ ".inf", NODE_STRING, ".inf" },
+		{ "_", NODE_STRING, "_" },
+		{ "0x", NODE_STRING, "0x" },
+		{ "1.2.3", NODE_STRING, "1.2.3" },
+		{ "NET_BIND_SERVICE", NODE_STRING, "NET_BIND_SERVICE" },
+	};
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		_cleanup_free_ char *doc = xasprintf("v: %s\n", cases[i].in);
+		struct node *n = NULL;
+		struct scprof_error *e = NULL;
+		if (yaml_parse_k8s(doc, strlen(doc), &n, &e) < 0)
+			fail_msg("%s: %s", cases[i].in, e->msg);
+		const struct node *v = node_get(n, "v");
+		if (v->kind != cases[i].kind)
+			fail_msg("'%s': kind %d, expected %d", cases[i].in, v->kind, cases[i].kind);
+		if (v->kind == NODE_BOOL)
+			assert_int_equal(v->boolean, cases[i].b);
+		if (cases[i].text && strcmp(v->text, cases[i].text))
+			fail_msg("'%s': '%s', expected '%s'", cases[i].in, v->text, cases[i].text);
+		node_free(n);
+	}
+	/* quoted stays a string; profiles keep YAML 1.2 */
+	struct node *n = NULL;
+	assert_int_equal(yaml_parse_k8s("v: 'yes'\n", 9, &n, NULL), 0);
+	assert_int_equal(node_get(n, "v")->kind, NODE_STRING);
+	node_free(n);
+	assert_int_equal(yaml_parse("v: yes\n", 7, &n, NULL), 0);
+	assert_int_equal(node_get(n, "v")->kind, NODE_STRING);
+	node_free(n);
+}
+
 static void test_yaml_positions(void **state)
 {
 	_cleanup_node_ struct node *n = yaml_ok("# comment\n"
@@ -951,15 +1018,15 @@ static void test_roundtrip_corpus(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_node_build),	 cmocka_unit_test(test_node_numbers),
-		cmocka_unit_test(test_json_values),	 cmocka_unit_test(test_json_strings),
-		cmocka_unit_test(test_json_errors),	 cmocka_unit_test(test_json_depth),
-		cmocka_unit_test(test_json_write),	 cmocka_unit_test(test_json_speed),
-		cmocka_unit_test(test_yaml_scalars),	 cmocka_unit_test(test_yaml_positions),
-		cmocka_unit_test(test_yaml_errors),	 cmocka_unit_test(test_yaml_depth),
-		cmocka_unit_test(test_yaml_anchors),	 cmocka_unit_test(test_yaml_spo),
-		cmocka_unit_test(test_yaml_write),	 cmocka_unit_test(test_yaml_long_keys),
-		cmocka_unit_test(test_roundtrip_corpus),
+		cmocka_unit_test(test_node_build),     cmocka_unit_test(test_node_numbers),
+		cmocka_unit_test(test_json_values),    cmocka_unit_test(test_json_strings),
+		cmocka_unit_test(test_json_errors),    cmocka_unit_test(test_json_depth),
+		cmocka_unit_test(test_json_write),     cmocka_unit_test(test_json_speed),
+		cmocka_unit_test(test_yaml_scalars),   cmocka_unit_test(test_yaml_k8s_scalars),
+		cmocka_unit_test(test_yaml_positions), cmocka_unit_test(test_yaml_errors),
+		cmocka_unit_test(test_yaml_depth),     cmocka_unit_test(test_yaml_anchors),
+		cmocka_unit_test(test_yaml_spo),       cmocka_unit_test(test_yaml_write),
+		cmocka_unit_test(test_yaml_long_keys), cmocka_unit_test(test_roundtrip_corpus),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -282,7 +282,7 @@ static void test_errors(void **state)
 		  3, 33, "must be a group id from 0 to 2147483647" },
 		{ "kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext: {capabilities: {add: [NOPE]}}\n",
 		  5, 44, "unknown capability 'NOPE'" },
-		{ "kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext: {privileged: yes}\n",
+		{ "kind: Pod\nspec:\n  containers:\n  - name: a\n    securityContext: {privileged: \"yes\"}\n",
 		  5, 35, "privileged must be true or false" },
 		{ "kind: Pod\nspec:\n  securityContext: {seccompProfile: {type: Localhost}}\n  containers: [{name: a}]\n",
 		  3, 44, "localhostProfile must be set with type Localhost" },
