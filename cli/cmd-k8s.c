@@ -405,6 +405,7 @@ static int cmd_lint(int argc, char **argv)
 	free(files);
 
 	size_t n;
+	scprof_lint_finish(l);
 	const struct scprof_lint_finding *f = scprof_lint_findings(l, &n);
 	print_problems(f, n);
 	if (fmt == FMT_TEXT)

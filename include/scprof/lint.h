@@ -78,6 +78,13 @@ SCPROF_PUBLIC int scprof_lint_buf(struct scprof_lint *l, const char *buf, size_t
 SCPROF_PUBLIC int scprof_lint_file(struct scprof_lint *l, const char *path,
 				   struct scprof_error **err);
 
+/*
+ * After the last input: add the advice that needs every input, a container
+ * under RuntimeDefault (or none) whose image has a Localhost profile in
+ * another workload or an SPO ProfileBinding.  Call once.
+ */
+SCPROF_PUBLIC void scprof_lint_finish(struct scprof_lint *l);
+
 /* Findings so far, in input order; borrowed. */
 SCPROF_PUBLIC const struct scprof_lint_finding *scprof_lint_findings(const struct scprof_lint *l,
 								     size_t *n);

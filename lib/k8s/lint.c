@@ -82,6 +82,10 @@ static const struct scprof_lint_rule rules[] = {
 	  "A Localhost profile whose default action is to allow (a deny-list)" },
 	{ "seccomp-localhost-dangerous", SCPROF_LINT_ADVICE, NULL, 0,
 	  "A Localhost profile that allows known-dangerous syscalls" },
+	{ "seccomp-runtime-default-localhost", SCPROF_LINT_ADVICE, NULL, 0,
+	  "RuntimeDefault (or no profile) for an image that has a Localhost profile" },
+	{ "seccomp-annotation", SCPROF_LINT_ADVICE, NULL, 25,
+	  "A deprecated seccomp annotation instead of the seccompProfile field" },
 	{ "invalid", SCPROF_LINT_PROBLEM, NULL, 0, "The object cannot be checked as written" },
 	{ "unknown-kind", SCPROF_LINT_SKIPPED, NULL, 0,
 	  "Not a Pod nor a workload with a pod template" },
@@ -115,6 +119,25 @@ struct profile_note {
 	char *dangerous; /* comma-separated, or NULL */
 };
 
+/* A Localhost profile that some input gives an image: a workload, or an SPO ProfileBinding. */
+struct image_profile {
+	char *image; /* normalised (image_key()) */
+	char *profile; /* the localhostProfile; for a binding, the SeccompProfile's name */
+	char *where; /* "Deployment/shop/web" or "ProfileBinding/shop/b" */
+	char *file;
+	unsigned line;
+	char *binding_ns; /* a binding's namespace; NULL for a workload */
+	bool binding;
+	size_t seq; /* input order */
+};
+
+/* A container without a Localhost profile, waiting for every input's images. */
+struct waiting {
+	size_t pos; /* its finding goes before l->f[pos] */
+	struct scprof_lint_finding f; /* the message is made at the end */
+	char *image, *image_key;
+};
+
 struct scprof_lint {
 	struct scprof_lint_opts o;
 	char *seccomp_root;
@@ -123,6 +146,10 @@ struct scprof_lint {
 	size_t objects;
 	struct profile_note *notes;
 	size_t n_notes, notes_alloc;
+	struct image_profile *images;
+	size_t n_images, images_alloc;
+	struct waiting *waiting;
+	size_t n_waiting, waiting_alloc;
 };
 
 struct ctr {
@@ -192,15 +219,12 @@ static char *show(const struct node *n)
 	}
 }
 
-static struct scprof_lint_finding *add(struct pod *p, const char *id, const struct ctr *c,
-				       const struct node *at, char *path, char *value,
-				       const char *allowed, char *message)
+static struct scprof_lint_finding finding(struct pod *p, const char *id, const struct ctr *c,
+					  const struct node *at, char *path, char *value,
+					  const char *allowed, char *message)
 {
-	struct scprof_lint *l = p->l;
 	const struct scprof_lint_rule *r = rule(id);
-	GROW(l->f, l->alloc, l->n + 1);
-	struct scprof_lint_finding *f = &l->f[l->n++];
-	*f = (struct scprof_lint_finding){
+	return (struct scprof_lint_finding){
 		.type = r->type,
 		.id = r->id,
 		.file = xstrdup(p->file),
@@ -216,7 +240,16 @@ static struct scprof_lint_finding *add(struct pod *p, const char *id, const stru
 		.line = at ? at->line : 0,
 		.col = at ? at->col : 0,
 	};
-	return f;
+}
+
+static struct scprof_lint_finding *add(struct pod *p, const char *id, const struct ctr *c,
+				       const struct node *at, char *path, char *value,
+				       const char *allowed, char *message)
+{
+	struct scprof_lint *l = p->l;
+	GROW(l->f, l->alloc, l->n + 1);
+	l->f[l->n] = finding(p, id, c, at, path, value, allowed, message);
+	return &l->f[l->n++];
 }
 
 /* A control fails at field @key of @obj (at @path); @key absent: the field is unset. */
@@ -809,6 +842,102 @@ static void localhost_advice(struct pod *p, const struct ctr *c, const struct no
 			      n->dangerous));
 }
 
+/*
+ * An image reference as the runtime pulls it, for comparing: "nginx" is
+ * "docker.io/library/nginx:latest"; a digest is kept and a tag is added only
+ * when there is neither.  "*" (a binding for every image) stays "*".
+ */
+static char *image_key(const char *image)
+{
+	if (!strcmp(image, "*"))
+		return xstrdup(image);
+	const char *slash = strchr(image, '/');
+	const char *name = slash ? slash + 1 : image;
+	bool registry = slash && (memchr(image, '.', (size_t)(slash - image)) ||
+				  memchr(image, ':', (size_t)(slash - image)) ||
+				  !strncmp(image, "localhost/", 10));
+	struct strbuf sb = STRBUF_INIT;
+	if (!registry)
+		strbuf_addf(&sb, "docker.io/%s%s", slash ? "" : "library/", image);
+	else if ((!strncmp(image, "docker.io/", 10) || !strncmp(image, "index.docker.io/", 16)) &&
+		 !strchr(name, '/'))
+		strbuf_addf(&sb, "docker.io/library/%s", name);
+	else
+		strbuf_adds(&sb, image);
+	const char *last = strrchr(sb.buf, '/');
+	if (!strchr(last, ':') && !strchr(last, '@'))
+		strbuf_adds(&sb, ":latest");
+	return strbuf_detach(&sb);
+}
+
+static char *object_name(const char *kind, const char *ns, const char *name)
+{
+	return xasprintf("%s/%s%s%s", kind, ns ? ns : "", ns ? "/" : "", name ? name : "");
+}
+
+static void image_profile_add(struct scprof_lint *l, const char *image, const char *profile,
+			      struct pod *p, const struct node *at, const char *binding_ns,
+			      bool binding)
+{
+	GROW(l->images, l->images_alloc, l->n_images + 1);
+	l->images[l->n_images] = (struct image_profile){
+		.image = image_key(image),
+		.profile = xstrdup(profile),
+		.where = object_name(p->kind, p->namespace, p->name),
+		.file = xstrdup(p->file),
+		.line = at ? at->line : 0,
+		.binding_ns = dup_or_null(binding_ns),
+		.binding = binding,
+		.seq = l->n_images,
+	};
+	l->n_images++;
+}
+
+/* Pods made by this workload run the image with another profile than a Localhost one. */
+static void wait_for_images(struct pod *p, const struct ctr *c, const char *image,
+			    const struct node *at, char *path, char *value)
+{
+	struct scprof_lint *l = p->l;
+	GROW(l->waiting, l->waiting_alloc, l->n_waiting + 1);
+	l->waiting[l->n_waiting++] = (struct waiting){
+		.pos = SIZE_MAX,
+		.f = finding(p, "seccomp-runtime-default-localhost", c, at, path, value,
+			     "Localhost", NULL),
+		.image = xstrdup(image),
+		.image_key = image_key(image),
+	};
+}
+
+/*
+ * The seccomp alpha annotations, deprecated since v1.19 for the fields; from
+ * v1.25 they are only copied into the fields of new pods, not of static pods,
+ * and kubelets no longer read them.
+ */
+static void seccomp_annotation_advice(struct pod *p)
+{
+	const struct node *a = p->annotations;
+	if (!at_least(p, 25))
+		return;
+	for (size_t k = 0; a && k < a->len; k++) {
+		const char *key = a->keys[k].name;
+		bool ctr = !strncmp(key, SECCOMP_CTR_PREFIX, strlen(SECCOMP_CTR_PREFIX));
+		if (!ctr && strcmp(key, SECCOMP_POD_ANN))
+			continue;
+		const struct node *v = a->items[k];
+		const struct ctr *c = NULL;
+		for (size_t i = 0; ctr && i < p->n_c && !c; i++)
+			if (!strcmp(p->c[i].name, key + strlen(SECCOMP_CTR_PREFIX)))
+				c = &p->c[i];
+		add(p, "seccomp-annotation", c, v,
+		    xasprintf("%smetadata.annotations[\"%s\"]", p->prefix, key), show(v),
+		    "the seccompProfile field",
+		    xasprintf("the seccomp annotations are deprecated since v1.19 and being "
+			      "removed (from v1.25 kubelets and static pods ignore them): set "
+			      "%s.seccompProfile instead",
+			      ctr ? "the container's securityContext" : "spec.securityContext"));
+	}
+}
+
 static void seccomp_advice(struct pod *p)
 {
 	_cleanup_free_ char *pspath = xasprintf("%s.seccompProfile", p->psc_path);
@@ -831,15 +960,31 @@ static void seccomp_advice(struct pod *p)
 		differ |= image && strcmp(image, im);
 		image = im;
 		bool localhost = pod_localhost;
+		const struct node *own = NULL; /* the container's own type */
 		if (s && s->kind == NODE_OBJECT) {
 			any_own = true;
 			const struct node *t = node_get(s, "type");
-			localhost = t && t->kind == NODE_STRING && !strcmp(t->text, "Localhost");
+			own = t && t->kind == NODE_STRING ? t : NULL;
+			localhost = own && !strcmp(own->text, "Localhost");
 			if (localhost) {
 				_cleanup_free_ char *spath = xasprintf("%s.seccompProfile", path);
 				localhost_advice(p, c, s, spath);
 			}
 		}
+		const struct node *lp = node_get(own ? s : ps, "localhostProfile");
+		if (*im && localhost && lp && lp->kind == NODE_STRING)
+			image_profile_add(p->l, im, lp->text, p, lp, NULL, false);
+		const struct node *eff = own ? own : pt && pt->kind == NODE_STRING ? pt : NULL;
+		if (*im && !localhost && (!eff || !strcmp(eff->text, "RuntimeDefault")))
+			wait_for_images(p, c, im,
+					eff   ? eff :
+					c->sc ? c->sc :
+						c->n,
+					eff == own && own ?
+						xasprintf("%s.seccompProfile.type", path) :
+					eff ? xasprintf("%s.type", pspath) :
+					      xasprintf("%s.seccompProfile.type", path),
+					eff ? xstrdup(eff->text) : NULL);
 		const struct node *ape = node_get(c->sc, "allowPrivilegeEscalation");
 		if (localhost && !(ape && ape->kind == NODE_BOOL && !ape->boolean))
 			add(p, "seccomp-privilege-escalation", c,
@@ -942,6 +1087,7 @@ static void check_pod(struct pod *p)
 		}
 	}
 	seccomp_advice(p);
+	seccomp_annotation_advice(p);
 }
 
 /* ---- objects ---- */
@@ -964,6 +1110,38 @@ static void sort_findings(struct scprof_lint *l, size_t from)
 		}
 		l->f[j] = x;
 	}
+}
+
+/* Where the findings of waiting containers [@wfrom, end) go among their object's [@from, end). */
+static void place_waiting(struct scprof_lint *l, size_t from, size_t wfrom)
+{
+	for (size_t i = wfrom; i < l->n_waiting; i++) {
+		struct waiting *w = &l->waiting[i];
+		size_t at = from;
+		while (at < l->n && (l->f[at].line < w->f.line ||
+				     (l->f[at].line == w->f.line && l->f[at].col <= w->f.col)))
+			at++;
+		w->pos = at;
+	}
+}
+
+/*
+ * A Security Profiles Operator ProfileBinding: its webhook gives containers of
+ * spec.image (or of every image for "*") in the binding's namespace the
+ * SeccompProfile spec.profileRef.name.
+ */
+static void profile_binding(struct pod *p, const struct node *o)
+{
+	const struct node *spec = node_get(o, "spec");
+	const struct node *image = node_get(spec, "image");
+	const struct node *ref = node_get(spec, "profileRef");
+	const char *kind = str(node_get(ref, "kind"));
+	const char *name = str(node_get(ref, "name"));
+	if (!image || image->kind != NODE_STRING || !*image->text || !kind ||
+	    strcmp(kind, "SeccompProfile") || !name)
+		return;
+	image_profile_add(p->l, image->text, name, p, image, p->namespace ? p->namespace : "",
+			  true);
 }
 
 static void check_object(struct scprof_lint *l, const char *file, size_t doc, const struct node *o,
@@ -993,6 +1171,10 @@ static void check_object(struct scprof_lint *l, const char *file, size_t doc, co
 			_cleanup_free_ char *sub = xasprintf("%sitems[%zu].", at, i);
 			check_object(l, file, doc, items->items[i], sub);
 		}
+		return;
+	}
+	if (!strcmp(p.kind, "ProfileBinding")) {
+		profile_binding(&p, o);
 		return;
 	}
 	const char *const *keys = scprof_pod_template_path(p.kind);
@@ -1032,10 +1214,11 @@ static void check_object(struct scprof_lint *l, const char *file, size_t doc, co
 		problem(&p, p.spec ? p.spec : t, spec_path, "%s has no pod spec: %s", p.kind,
 			p.spec ? "not an object" : "missing");
 	} else {
-		size_t from = l->n;
+		size_t from = l->n, wfrom = l->n_waiting;
 		l->objects++;
 		check_pod(&p);
 		sort_findings(l, from);
+		place_waiting(l, from, wfrom);
 	}
 	for (size_t i = 0; i < p.n_c; i++) {
 		free(p.c[i].path);
@@ -1122,6 +1305,24 @@ static size_t count_lines(const char *buf, size_t len)
 /* Move @from's findings to the end of @to's, shifted by @docs documents and @lines lines. */
 static void join(struct scprof_lint *to, struct scprof_lint *from, size_t docs, unsigned lines)
 {
+	GROW(to->waiting, to->waiting_alloc, to->n_waiting + from->n_waiting);
+	for (size_t i = 0; i < from->n_waiting; i++) {
+		struct waiting *w = &from->waiting[i];
+		w->pos += to->n;
+		w->f.doc += docs;
+		w->f.line += lines;
+		to->waiting[to->n_waiting++] = *w;
+	}
+	from->n_waiting = 0;
+	GROW(to->images, to->images_alloc, to->n_images + from->n_images);
+	for (size_t i = 0; i < from->n_images; i++) {
+		struct image_profile *im = &from->images[i];
+		im->seq += to->n_images;
+		if (im->line)
+			im->line += lines;
+		to->images[to->n_images++] = *im;
+	}
+	from->n_images = 0;
 	GROW(to->f, to->alloc, to->n + from->n);
 	for (size_t i = 0; i < from->n; i++) {
 		struct scprof_lint_finding *f = &from->f[i];
@@ -1219,6 +1420,108 @@ int scprof_lint_file(struct scprof_lint *l, const char *path, struct scprof_erro
 	return scprof_lint_buf(l, buf, len, strcmp(path, "-") ? path : "<stdin>", err);
 }
 
+static int cmp_image(const void *a, const void *b)
+{
+	const struct image_profile *x = a, *y = b;
+	int c = strcmp(x->image, y->image);
+	return c ? c : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int cmp_waiting(const void *a, const void *b)
+{
+	const struct waiting *x = a, *y = b;
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	if (x->f.line != y->f.line)
+		return x->f.line < y->f.line ? -1 : 1;
+	return x->f.col < y->f.col ? -1 : x->f.col > y->f.col;
+}
+
+static const struct image_profile *find_image(struct scprof_lint *l, const char *key,
+					      const struct waiting *w)
+{
+	size_t lo = 0, hi = l->n_images;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(l->images[mid].image, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < l->n_images && !strcmp(l->images[i].image, key); i++) {
+		const struct image_profile *im = &l->images[i];
+		if (im->binding) {
+			/* a pod without a namespace may be created in the binding's */
+			if (!w->f.namespace || !strcmp(w->f.namespace, im->binding_ns))
+				return im;
+		} else if (!l->seccomp_root || !note_profile(l, im->profile)->id) {
+			return im;
+		}
+	}
+	return NULL;
+}
+
+static void free_finding(struct scprof_lint_finding *f)
+{
+	free(f->file);
+	free(f->kind);
+	free(f->namespace);
+	free(f->name);
+	free(f->container);
+	free(f->path);
+	free(f->value);
+	free(f->allowed);
+	free(f->message);
+}
+
+void scprof_lint_finish(struct scprof_lint *l)
+{
+	qsort(l->images, l->n_images, sizeof(*l->images), cmp_image);
+	size_t kept = 0;
+	for (size_t i = 0; i < l->n_waiting; i++) {
+		struct waiting *w = &l->waiting[i];
+		const struct image_profile *im = find_image(l, w->image_key, w);
+		if (!im)
+			im = find_image(l, "*", w);
+		const char *now = w->f.value ?
+					  "RuntimeDefault allows whatever the runtime allows" :
+					  "without a profile it runs unconfined (or under the "
+					  "runtime's default with the kubelet's SeccompDefault)";
+		if (!im)
+			free_finding(&w->f);
+		else if (im->binding)
+			w->f.message = xasprintf(
+				"%s (%s:%u) gives image %s the operator's SeccompProfile '%s' where "
+				"binding is enabled: set it here as type Localhost, so that the "
+				"manifest says which profile runs",
+				im->where, im->file, im->line, w->image, im->profile);
+		else
+			w->f.message = xasprintf(
+				"image %s has a Localhost profile, '%s' (%s, %s:%u): %s, the "
+				"Localhost profile only what the image calls",
+				w->image, im->profile, im->where, im->file, im->line, now);
+		if (im)
+			l->waiting[kept++] = *w;
+		free(w->image);
+		free(w->image_key);
+	}
+	l->n_waiting = 0;
+	if (!kept)
+		return;
+	qsort(l->waiting, kept, sizeof(*l->waiting), cmp_waiting);
+	struct scprof_lint_finding *f = xcalloc(l->n + kept, sizeof(*f));
+	size_t n = 0, w = 0;
+	for (size_t i = 0; i <= l->n; i++) {
+		while (w < kept && l->waiting[w].pos == i)
+			f[n++] = l->waiting[w++].f;
+		if (i < l->n)
+			f[n++] = l->f[i];
+	}
+	free(l->f);
+	l->f = f;
+	l->n = l->alloc = n;
+}
+
 struct scprof_lint *scprof_lint_new(const struct scprof_lint_opts *o)
 {
 	struct scprof_lint *l = xcalloc(1, sizeof(*l));
@@ -1243,18 +1546,23 @@ void scprof_lint_free(struct scprof_lint *l)
 {
 	if (!l)
 		return;
-	for (size_t i = 0; i < l->n; i++) {
-		struct scprof_lint_finding *f = &l->f[i];
-		free(f->file);
-		free(f->kind);
-		free(f->namespace);
-		free(f->name);
-		free(f->container);
-		free(f->path);
-		free(f->value);
-		free(f->allowed);
-		free(f->message);
+	for (size_t i = 0; i < l->n; i++)
+		free_finding(&l->f[i]);
+	for (size_t i = 0; i < l->n_waiting; i++) {
+		free_finding(&l->waiting[i].f);
+		free(l->waiting[i].image);
+		free(l->waiting[i].image_key);
 	}
+	free(l->waiting);
+	for (size_t i = 0; i < l->n_images; i++) {
+		struct image_profile *im = &l->images[i];
+		free(im->image);
+		free(im->profile);
+		free(im->where);
+		free(im->file);
+		free(im->binding_ns);
+	}
+	free(l->images);
 	free(l->f);
 	for (size_t i = 0; i < l->n_notes; i++) {
 		free(l->notes[i].rel);

@@ -20,10 +20,11 @@ teardown() {
 	teardown_tmp
 }
 
-# findings of FILE at LEVEL and VERSION as "doc name id container path value" lines
+# findings of FILE at LEVEL and VERSION as "doc name id container path value" lines, without
+# advice (fixtures of one control share images, which the advice would compare)
 findings() {
 	"$SCPROF" k8s lint -l "$2" -V "$3" -f json "$1" |
-		jq -r '.findings[] | "\(.document) \(.name) \(.id) \(.container // "-") \(.path) \(.value // "unset")"'
+		jq -r '.findings[] | select(.type != "advice") | "\(.document) \(.name) \(.id) \(.container // "-") \(.path) \(.value // "unset")"'
 }
 
 @test "k8s lint: every control, per level and policy version, finds exactly what is expected" {
@@ -87,6 +88,28 @@ findings() {
 	run -1 "$SCPROF" k8s lint -f json advice/pods.yaml
 	[[ $output != *seccomp-localhost* ]]
 	[[ $output == *seccomp-privilege-escalation* ]]
+}
+
+@test "k8s lint: RuntimeDefault for an image with a Localhost profile elsewhere, and ProfileBindings" {
+	run -1 --separate-stderr "$SCPROF" k8s lint -l baseline -f json --seccomp-root seccomp advice/images.yaml
+	diff -u expected/images.json <(printf '%s\n' "$output")
+	# the ProfileBinding is read, not skipped
+	[[ $stderr != *ProfileBinding* ]]
+	# without --seccomp-root the missing profile is not known to be missing: it is advised
+	run -1 "$SCPROF" k8s lint -l baseline -f json advice/images.yaml
+	printf '%s\n' "$output" | jq -e '[.findings[] | select(.id == "seccomp-runtime-default-localhost") | .name] ==
+		["web-canary", "warm-cache", "api", "annotated"]'
+	# across files too, whatever their order
+	run -1 "$SCPROF" k8s lint -l baseline -f json real/clean.yaml advice/images.yaml
+	local n
+	n=$(printf '%s\n' "$output" | jq '[.findings[] | select(.id == "seccomp-runtime-default-localhost")] | length')
+	[ "$n" -eq 4 ]
+	sed -n '/^kind: ProfileBinding/,/^---/p' advice/images.yaml >"$TMP/binding.yaml"
+	sed -i '1i apiVersion: security-profiles-operator.x-k8s.io/v1alpha1' "$TMP/binding.yaml"
+	sed -n '/name: api, namespace: shop/,/^---/p' advice/images.yaml | sed '1i apiVersion: v1\nkind: Pod' >"$TMP/api.yaml"
+	run -1 "$SCPROF" k8s lint -l baseline "$TMP/api.yaml" "$TMP/binding.yaml"
+	assert_output_contains "ProfileBinding/shop/api-binding"
+	run -0 "$SCPROF" k8s lint -l baseline "$TMP/api.yaml"
 }
 
 @test "k8s lint: stdin, a directory, several files" {

@@ -25,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			scprof_error_free(err);
 		}
+		scprof_lint_finish(l);
 		size_t n;
 		const struct scprof_lint_finding *f = scprof_lint_findings(l, &n);
 		for (size_t i = 0; i < n; i++) {

@@ -18,6 +18,7 @@ static char *lint(const char *yaml, enum scprof_lint_level level, unsigned versi
 	if (scprof_lint_buf(l, yaml, strlen(yaml), "pod.yaml", &err) < 0)
 		fail_msg("%s", err->msg);
 	size_t n;
+	scprof_lint_finish(l);
 	const struct scprof_lint_finding *f = scprof_lint_findings(l, &n);
 	struct strbuf sb = STRBUF_INIT;
 	for (size_t i = 0; i < n; i++)
@@ -175,6 +176,7 @@ static void test_positions(void **state)
 	struct scprof_lint_opts o = { .level = B, .version = LATEST };
 	struct scprof_lint *l = scprof_lint_new(&o);
 	assert_int_equal(scprof_lint_buf(l, yaml, strlen(yaml), "f.yaml", NULL), 0);
+	scprof_lint_finish(l);
 	size_t n;
 	const struct scprof_lint_finding *f = scprof_lint_findings(l, &n);
 	assert_int_equal(n, 2);
