@@ -6,6 +6,10 @@
  * (step, errno) pair over a close-on-exec pipe, whose EOF means exec succeeded.
  * With a seccomp agent the same pipe first carries the listener's number, and
  * a second pipe lets the child go on once the agent has the listener.
+ *
+ * Once the filter is loaded, the profile may deny write (or kill on it): so a
+ * failure is first stored in a shared page, which takes no syscall, and the
+ * parent looks there when the pipe ends without a message.
  */
 #include <fcntl.h>
 #include <grp.h>
@@ -13,6 +17,7 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/statvfs.h>
@@ -107,12 +112,20 @@ uint64_t scprof_caps_current(void)
 	return (uint64_t)d[0].permitted | ((uint64_t)d[1].permitted << 32);
 }
 
+/* The shared page of the spawn in progress on this thread: { set, step, errno, index }. */
+static __thread int *report_page;
+
 static void report_at(int fd, enum step step, int err, int index)
 {
 	int msg[3] = { (int)step, err, index };
-	/* nothing to do if this fails: the child exits anyway, and the parent sees no exec */
+	if (report_page) {
+		memcpy(report_page + 1, msg, sizeof(msg));
+		__atomic_store_n(&report_page[0], 1, __ATOMIC_RELEASE);
+	}
+	/* nothing to do if this fails: the parent finds the page */
 	if (write(fd, msg, sizeof(msg)) < 0) {
 	}
+	/* if the profile denies exit_group and exit, glibc's _exit ends on a fault */
 	_exit(step == STEP_EXEC ? (err == ENOENT ? 127 : 126) : 125);
 }
 
@@ -354,10 +367,24 @@ pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[], 
 		close(go[1]);
 		return r;
 	}
+	int *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED) {
+		int e = errno;
+		close(p[0]);
+		close(p[1]);
+		if (agent) {
+			close(go[0]);
+			close(go[1]);
+		}
+		return error_set(err, -e, "cannot map a page: %s", strerror(e));
+	}
 	prepare(sb, &pre);
+	report_page = page;
 	pid_t pid = fork();
+	report_page = NULL;
 	if (pid < 0) {
 		int e = errno;
+		munmap(page, 4096);
 		close(p[0]);
 		close(p[1]);
 		if (agent) {
@@ -368,6 +395,7 @@ pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[], 
 		return error_set(err, -e, "cannot fork: %s", strerror(e));
 	}
 	if (pid == 0) {
+		report_page = page;
 		close(p[0]);
 		if (agent)
 			close(go[1]);
@@ -392,6 +420,7 @@ pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[], 
 			kill(pid, SIGKILL);
 			close(p[0]);
 			close(go[1]);
+			munmap(page, 4096);
 			reap(pid);
 			return r;
 		}
@@ -401,14 +430,23 @@ pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[], 
 	if (agent)
 		close(go[1]);
 	if (n != (ssize_t)sizeof(msg)) {
+		/* EOF: exec succeeded, unless the child died with its report in the page */
+		if (__atomic_load_n(&page[0], __ATOMIC_ACQUIRE)) {
+			memcpy(msg, page + 1, sizeof(msg));
+			munmap(page, 4096);
+			reap(pid);
+			return child_failed(sb, argv, msg, exec_errno, err);
+		}
+		munmap(page, 4096);
 		if (!agent || handed)
-			return pid; /* EOF: exec succeeded */
+			return pid;
 		reap(pid);
 		return error_set(
 			err, -EIO,
 			"the command's setup ended before the seccomp listener was handed over");
 	}
 
+	munmap(page, 4096);
 	reap(pid);
 	return child_failed(sb, argv, msg, exec_errno, err);
 }

@@ -116,6 +116,20 @@ emulated() {
 	assert_not_ran
 }
 
+@test "CMD not found is still one line when the profile denies or kills write and exit_group" {
+	printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["write","writev","exit_group","exit"],"action":"SCMP_ACT_ERRNO"}]}' >"$TMP/deny.json"
+	printf '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["write"],"action":"SCMP_ACT_KILL_PROCESS"}]}' >"$TMP/kill.json"
+	for p in deny kill; do
+		run -127 "$SCPROF" run -p "$TMP/$p.json" -- "$TMP/no-such-command"
+		assert_line_count 1
+		assert_output_contains "cannot run '$TMP/no-such-command': No such file or directory"
+		run -126 "$SCPROF" run -p "$TMP/$p.json" -- "$TMP"
+		assert_output_contains "Permission denied"
+	done
+	# once it runs, CMD itself cannot exit: glibc's _exit ends on a fault
+	run -139 "$SCPROF" run -p "$TMP/deny.json" -- true
+}
+
 @test "SIGTERM sent to scprof reaches CMD: 143" {
 	"$SCPROF" run -- sleep 5 &
 	local pid=$!
