@@ -120,6 +120,17 @@ auth:
     rootcertbundle: $t/token.crt"
 	# and a proxy failing each request twice (503, then 429) in front of the plain one
 	start_aide flaky flaky "$(free_port)" "127.0.0.1:$(cat "$BATS_FILE_TMPDIR/plain/port")"
+
+	# tokens that expire: a token server the tests steer through token-control
+	token_port=$(free_port)
+	start_aide expiring-token-server token "$token_port" "$t/token.key" "$t/token.crt" \
+		scprof-test-issuer alice:t0ken-pw "$BATS_FILE_TMPDIR/token-control"
+	start_registry expiring "auth:
+  token:
+    realm: http://127.0.0.1:$token_port/token
+    service: scprof-test
+    issuer: scprof-test-issuer
+    rootcertbundle: $t/token.crt"
 }
 
 teardown_file() {
@@ -129,6 +140,8 @@ teardown_file() {
 	stop_registry tls-token
 	stop_registry token-server
 	stop_registry flaky
+	stop_registry expiring
+	stop_registry expiring-token-server
 }
 
 setup() {
@@ -142,6 +155,8 @@ setup() {
 	TOKEN=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/token/port")
 	TLS_TOKEN=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/tls-token/port")
 	FLAKY=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/flaky/port")
+	EXPIRING=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/expiring/port")
+	echo 300 > "$BATS_FILE_TMPDIR/token-control"
 	# no credential file of the machine's user may leak in
 	export HOME=$TMP XDG_RUNTIME_DIR=$TMP/run DOCKER_CONFIG=$TMP/docker
 	unset REGISTRY_AUTH_FILE
@@ -158,7 +173,35 @@ JSON
 }
 
 teardown() {
+	local d
+	for d in "$BATS_FILE_TMPDIR"/hold-*; do
+		[ -d "$d" ] && stop_registry "${d##*/}"
+	done
 	teardown_tmp
+}
+
+# start_hold NAME SECONDS METHOD REGEX N: a proxy in front of the registry whose tokens
+# expire, holding the Nth METHOD request whose path matches REGEX for SECONDS; its
+# address in $HOLD, its log in $BATS_FILE_TMPDIR/NAME/log
+start_hold() {
+	local port
+	port=$(free_port)
+	start_aide "$1" hold "$port" "$EXPIRING" "$2" "$3" "$4" "$5"
+	HOLD=127.0.0.1:$port
+}
+
+# login_expiring: alice's credentials for the expiring registry and for $HOLD
+login_expiring() {
+	local auth
+	auth=$(printf alice:t0ken-pw | base64)
+	mkdir -p "$XDG_RUNTIME_DIR/containers"
+	printf '{"auths": {"%s": {"auth": "%s"}, "%s": {"auth": "%s"}}}\n' \
+		"$EXPIRING" "$auth" "${HOLD:-unused}" "$auth" > "$XDG_RUNTIME_DIR/containers/auth.json"
+}
+
+# statuses LOG METHOD PATH-PREFIX: the statuses a hold proxy logged for those requests, on one line
+statuses() {
+	grep "^$2 $3" "$1" | awk '{print $NF}' | tr '\n' ' '
 }
 
 # layout_set DIR TAG PYTHON: rewrite the manifest DIR:TAG points at with PYTHON acting on
@@ -594,4 +637,70 @@ PY
 	cmp "$TMP/out.json" <("$SCPROF" convert --to oci "$TMP/moby.json")
 	run_scprof 2 push --chunk-size 0 "$TMP/app.json" "oci:$TMP/x"
 	assert_output_contains "--chunk-size wants a number of bytes"
+}
+
+@test "an expired token is fetched anew, once: between the tag and the blob, between two chunks" {
+	login_expiring
+	run_scprof push --plain-http "$TMP/moby.json" "$EXPIRING/team/moby:v1"
+	"$SCPROF" convert --to oci "$TMP/moby.json" > "$TMP/expected.json"
+
+	# tokens live 3 s; the layer's GET is held 4 s after the tag was resolved
+	echo 3 > "$BATS_FILE_TMPDIR/token-control"
+	start_hold hold-blob 4 GET /blobs/sha256: 1
+	login_expiring
+	run_scprof pull --plain-http -o "$TMP/out.json" "$HOLD/team/moby:v1"
+	cmp "$TMP/expected.json" "$TMP/out.json"
+	log=$BATS_FILE_TMPDIR/hold-blob/log
+	grep -q '^holding GET /v2/team/moby/blobs/sha256:' "$log"
+	[ "$(statuses "$log" GET /v2/team/moby/blobs/)" = "401 200 " ]
+	[ "$(ls "$TMP/.cache/scprof/blobs/sha256" | wc -l)" -eq 2 ]
+
+	# a chunked push whose token expires after the first chunk
+	start_hold hold-patch 4 PATCH /v2/team/chunked/blobs/uploads/ 2
+	login_expiring
+	run_scprof push --plain-http --chunk-size 4000 "$TMP/moby.json" "$HOLD/team/chunked:v1"
+	log=$BATS_FILE_TMPDIR/hold-patch/log
+	grep -q '^holding PATCH /v2/team/chunked/blobs/uploads/' "$log"
+	[ "$(statuses "$log" PATCH /v2/team/chunked/blobs/uploads/)" = "202 401 202 202 202 " ]
+	echo 300 > "$BATS_FILE_TMPDIR/token-control"
+	run_scprof pull --plain-http --no-cache -o "$TMP/chunked.json" "$EXPIRING/team/chunked:v1"
+	cmp "$TMP/expected.json" "$TMP/chunked.json"
+}
+
+@test "a token server that gives expired tokens or fails: one line, nothing written or cached" {
+	login_expiring
+	run_scprof push --plain-http "$TMP/moby.json" "$EXPIRING/team/fail:v1"
+
+	# tokens that have expired when they are issued
+	echo -1 > "$BATS_FILE_TMPDIR/token-control"
+	run_scprof 2 pull --plain-http -o "$TMP/out.json" "$EXPIRING/team/fail:v1"
+	assert_output_contains "registry '$EXPIRING' refused a fresh token from its token server for tag 'v1' (401 invalid_token: expired"
+	assert_line_count 1
+	[ "$(grep -c '^token ' "$BATS_FILE_TMPDIR/expiring-token-server/log")" -ge 1 ]
+	[ ! -e "$TMP/out.json" ]
+	[ -z "$(find "$TMP/.cache" -type f 2>/dev/null)" ]
+
+	# a token server that fails after one token, which expires before the layer is fetched
+	echo "3 1" > "$BATS_FILE_TMPDIR/token-control"
+	start_hold hold-fail 4 GET /blobs/sha256: 1
+	login_expiring
+	run_scprof 2 pull --plain-http -o "$TMP/out.json" "$HOLD/team/fail:v1"
+	assert_output_contains "the token server of registry '$HOLD' answered 503"
+	assert_line_count 1
+	[ "$(statuses "$BATS_FILE_TMPDIR/hold-fail/log" GET /v2/team/fail/blobs/)" = "401 " ]
+	[ ! -e "$TMP/out.json" ]
+	[ -z "$(find "$TMP" -maxdepth 1 -name '.out.json*')" ]
+	# the manifest was fetched and checked, but the pull failed: the cache is untouched
+	[ -z "$(find "$TMP/.cache" -type f 2>/dev/null)" ]
+
+	# the same in the middle of a chunked push: no manifest is pushed
+	echo "3 1" > "$BATS_FILE_TMPDIR/token-control"
+	start_hold hold-fail-push 4 PATCH /v2/team/half/blobs/uploads/ 2
+	login_expiring
+	run_scprof 2 push --plain-http --chunk-size 4000 "$TMP/moby.json" "$HOLD/team/half:v1"
+	assert_output_contains "the token server of registry '$HOLD' answered 503"
+	assert_line_count 1
+	echo 300 > "$BATS_FILE_TMPDIR/token-control"
+	run_scprof 2 pull --plain-http "$EXPIRING/team/half:v1"
+	assert_output_contains "tag 'v1' not found"
 }
