@@ -15,6 +15,9 @@ extern "C" {
 /* The largest manifest or blob pulled or pushed unless the caller says otherwise. */
 #define SCPROF_OCI_MAX_SIZE (1024 * 1024)
 
+/* How long scprof_oci_fetch_base()'s defaults trust a cached tag, as the Security Profiles Operator. */
+#define SCPROF_OCI_BASE_TAG_TTL (24 * 3600)
+
 /* How to reach a registry; zero-initialise with scprof_oci_opts_init(). */
 struct scprof_oci_opts {
 	const char *ca_file; /* PEM roots instead of the system's; or NULL */
@@ -114,8 +117,9 @@ struct scprof_profile;
  * A scprof_base_fetch_fn (scprof/profile.h) for bases named oci://REF: pull REF
  * for this machine's platform with @data (a const struct scprof_oci_opts *, or
  * NULL for the defaults: HTTPS, the system's roots, the credential files, tags
- * cached for 24 hours as the Security Profiles Operator does, and a signature
- * required when scprof_oci_default_keys() finds keys) and parse it.  Returns 0, or a negative errno with *err in one line.
+ * cached for SCPROF_OCI_BASE_TAG_TTL seconds as the Security Profiles Operator
+ * does, and a signature required when scprof_oci_default_keys() finds keys, for
+ * registries) and parse it.  Returns 0, or a negative errno with *err in one line.
  */
 SCPROF_PUBLIC int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out,
 					struct scprof_error **err, void *data);

@@ -606,7 +606,7 @@ int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out, struct s
 	if (!o) {
 		/* bases are looked up often and change seldom: the operator's 24 hours */
 		scprof_oci_opts_init(&defaults);
-		defaults.tag_ttl_s = OCI_CACHE_TAG_TTL;
+		defaults.tag_ttl_s = SCPROF_OCI_BASE_TAG_TTL;
 		if (strncmp(ref, "oci:", 4)) /* layouts are trusted as profile files are */
 			scprof_oci_default_keys(&keys, &defaults.n_verify_keys);
 		defaults.verify_keys = (const char *const *)keys;
