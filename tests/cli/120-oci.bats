@@ -704,3 +704,148 @@ PY
 	run_scprof 2 pull --plain-http "$EXPIRING/team/half:v1"
 	assert_output_contains "tag 'v1' not found"
 }
+
+@test "oci:// bases in a TLS registry: --ca-file and credentials for every command that resolves" {
+	cd "$TMP"
+	# app.json -> NAME mid (./profiles) -> oci://TLS/bases/tls:v1 (alice's, over TLS)
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}\n' > tls-base.json
+	run bash -c "echo s3cret-pw | '$SCPROF' push --ca-file '$CA' --username alice tls-base.json '$TLS/bases/tls:v1'"
+	[ "$status" -eq 0 ]
+	mkdir profiles
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "baseProfileName": "oci://%s/bases/tls:v1",\n "syscalls": [{"names": ["rmdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}\n' "$TLS" > profiles/mid.json
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "baseProfileName": "mid",\n "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}\n' > app.json
+
+	# --username: the password from stdin, for the registry of the first oci:// base
+	run bash -c "echo s3cret-pw | '$SCPROF' resolve --ca-file '$CA' --username alice -o flat.json app.json"
+	[ "$status" -eq 0 ]
+	assert_output_not_contains s3cret-pw
+	grep -q '"mkdirat"' flat.json
+	grep -q '"rmdir"' flat.json
+
+	# without the CA, or without credentials: one line, at the profile naming the base
+	# (with an empty cache: a base's tag is trusted for 24 hours once resolved)
+	rm -r "$TMP/.cache/scprof"
+	run_scprof 2 resolve -o out.json app.json
+	assert_line_count 1
+	assert_output_contains "./profiles/mid.json:1:56: cannot pull base profile 'oci://$TLS/bases/tls:v1': TLS with registry '$TLS' failed:"
+	assert_output_contains "(see --ca-file, --plain-http)"
+	run_scprof 2 resolve --ca-file "$CA" -o out.json app.json
+	assert_line_count 1
+	assert_output_contains "registry '$TLS' wants credentials for tag 'v1' (401)"
+	[ ! -e out.json ]
+	run bash -c "'$SCPROF' resolve --ca-file '$CA' --username alice app.json < /dev/null"
+	[ "$status" -eq 2 ]
+	assert_output_contains "--username reads the password from stdin, which gave none"
+	run bash -c "'$SCPROF' resolve --ca-file '$CA' --username alice - < app.json"
+	[ "$status" -eq 2 ]
+	assert_output_contains "which held a profile"
+
+	# the credential files, for every command that resolves bases
+	mkdir -p "$XDG_RUNTIME_DIR/containers"
+	printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$TLS" "$(printf alice:s3cret-pw | base64)" \
+		> "$XDG_RUNTIME_DIR/containers/auth.json"
+	run_scprof emulate --ca-file "$CA" app.json mkdir
+	assert_output_contains "ERRNO(13)"
+	run_scprof diff --ca-file "$CA" app.json flat.json
+	[ -z "$output" ]
+	"$SCPROF" compile --ca-file "$CA" -f c app.json > a.c
+	"$SCPROF" compile -f c flat.json > f.c
+	cmp a.c f.c
+	run_scprof validate --ca-file "$CA" app.json
+	echo '{"defaultAction": "SCMP_ACT_ALLOW"}' > empty.json
+	run_scprof merge --ca-file "$CA" empty.json app.json
+	assert_output_contains '"mkdirat"'
+	run_scprof k8s install --ca-file "$CA" --root "$TMP/seccomp" app.json
+	grep -q '"mkdirat"' "$TMP/seccomp/app.json"
+	run_scprof k8s crd --ca-file "$CA" app.json
+	assert_output_contains mkdirat
+	run_scprof 1 run --ca-file "$CA" -p app.json -- mkdir d1
+	assert_output_contains "Permission denied"
+	# without --ca-file each says so in one line, and writes nothing
+	rm -r "$TMP/.cache/scprof"
+	for cmd in "resolve" "emulate" "diff flat.json" "compile -f c" "validate" "merge empty.json" \
+		"k8s install --root $TMP/seccomp2" "k8s crd"; do
+		args=(app.json)
+		[ "$cmd" = emulate ] && args=(app.json mkdir)
+		run_scprof 2 $cmd "${args[@]}"
+		assert_line_count 1
+		assert_output_contains "TLS with registry '$TLS' failed"
+	done
+	[ ! -e "$TMP/seccomp2" ]
+	run_scprof 125 run -p app.json -- mkdir d2
+	assert_line_count 1
+	assert_output_contains "TLS with registry '$TLS' failed"
+	[ ! -e d2 ]
+
+	# run reads the password's line only: CMD gets the rest of stdin
+	rm "$XDG_RUNTIME_DIR/containers/auth.json"
+	run bash -c "printf 's3cret-pw\nfor CMD\n' | '$SCPROF' run --ca-file '$CA' --username alice -p app.json -- sh -c 'cat; mkdir d3'"
+	[ "$status" -eq 1 ]
+	assert_output_contains "for CMD"
+	assert_output_contains "Permission denied"
+	assert_output_not_contains s3cret-pw
+
+	# the password goes to that registry only: a base on another one gets none
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "baseProfileName": "oci://%s/team/nothing:v1"}\n' "$TLS_TOKEN" > next.json
+	run bash -c "echo s3cret-pw | '$SCPROF' push --ca-file '$CA' --username alice --no-resolve next.json '$TLS/bases/next:v1'"
+	[ "$status" -eq 0 ]
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "baseProfileName": "oci://%s/bases/next:v1"}\n' "$TLS" > two.json
+	run bash -c "echo s3cret-pw | '$SCPROF' resolve --ca-file '$CA' --username alice two.json"
+	[ "$status" -eq 2 ]
+	assert_line_count 1
+	assert_output_contains "registry '$TLS_TOKEN' wants credentials for tag 'v1' (401)"
+	assert_output_not_contains "not sending credentials"
+}
+
+@test "oci:// bases in a plain HTTP registry: --plain-http, --verify-key, --no-cache" {
+	cd "$TMP"
+	# app.json -> oci://PLAIN/bases/top:v1 -> oci://PLAIN/bases/low:v1
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}\n' > low.json
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "baseProfileName": "oci://%s/bases/low:v1",\n "syscalls": [{"names": ["rmdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}\n' "$PLAIN" > top.json
+	run_scprof keygen signer
+	run_scprof keygen other
+	run_scprof push --plain-http --sign-key signer.key low.json "$PLAIN/bases/low:v1"
+	run_scprof push --plain-http --sign-key signer.key --no-resolve top.json "$PLAIN/bases/top:v1"
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "baseProfileName": "oci://%s/bases/top:v1"}\n' "$PLAIN" > app.json
+
+	run_scprof resolve --plain-http --no-cache app.json
+	assert_output_contains '"mkdirat"'
+	assert_output_contains '"rmdir"'
+	[ ! -e "$TMP/.cache/scprof" ]
+	run_scprof 2 resolve -o out.json app.json
+	assert_line_count 1
+	assert_output_contains "app.json:1:56: cannot pull base profile 'oci://$PLAIN/bases/top:v1': TLS with registry '$PLAIN' failed"
+	[ ! -e out.json ]
+	run_scprof emulate --plain-http app.json mkdirat
+	assert_output_contains "ERRNO(13)"
+
+	# signatures: --verify-key, the default keys, --insecure-skip-verify
+	run_scprof resolve --plain-http --verify-key signer.pub app.json
+	run_scprof 2 resolve --plain-http --verify-key other.pub app.json
+	assert_line_count 1
+	assert_output_contains "cannot pull base profile 'oci://$PLAIN/bases/top:v1': no signature of '$PLAIN/bases/top:v1'"
+	mkdir -p .config/scprof/keys
+	cp other.pub .config/scprof/keys/
+	run_scprof 2 compile --plain-http -f c app.json
+	assert_output_contains "verifies with the key"
+	run_scprof compile --plain-http --insecure-skip-verify -f c app.json
+	run_scprof 2 compile --plain-http --insecure-skip-verify --verify-key signer.pub app.json
+	assert_output_contains "exclude each other"
+	rm -r .config/scprof/keys
+
+	# a tag of a base is trusted for 24 hours once resolved, unless --no-cache
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat", "unlink"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}\n' > low.json
+	run_scprof push --plain-http --sign-key signer.key low.json "$PLAIN/bases/low:v1"
+	run_scprof resolve --plain-http app.json
+	assert_output_not_contains '"unlink"'
+	run_scprof resolve --plain-http --no-cache app.json
+	assert_output_contains '"unlink"'
+
+	# push resolves with its own registry options
+	run_scprof push --plain-http app.json "$PLAIN/apps/app:v1"
+	run_scprof pull --plain-http "$PLAIN/apps/app:v1"
+	assert_output_contains '"rmdir"'
+	rm -r "$TMP/.cache/scprof"
+	run_scprof 2 push app.json "oci:$TMP/layout:v1"
+	assert_output_contains "TLS with registry '$PLAIN' failed"
+}
