@@ -298,10 +298,13 @@ PY
 	cmp "$TMP/amd64.yaml" <("$SCPROF" convert --to spo "$TMP/app.json")
 	run_scprof pull --plain-http --platform linux/arm64/v8 -o "$TMP/arm64.yaml" "$PLAIN/profiles/spo:v1"
 	cmp "$TMP/arm64.yaml" <("$SCPROF" convert --to spo "$TMP/moby.json")
-	run_scprof 2 pull --plain-http --platform linux/s390x -o "$TMP/none.yaml" "$PLAIN/profiles/spo:v1"
+	XDG_CACHE_HOME=$TMP/empty-cache run_scprof 2 pull --plain-http --platform linux/s390x \
+		-o "$TMP/none.yaml" "$PLAIN/profiles/spo:v1"
 	assert_output_contains "no profile for platform linux/s390x (it has: linux/amd64, linux/arm64)"
 	assert_line_count 1
 	[ ! -e "$TMP/none.yaml" ]
+	# the manifest it read was checked, but the pull failed: the cache keeps nothing
+	[ ! -e "$TMP/empty-cache" ]
 
 	# one profile without a platform is profile.yaml, good for every platform
 	run_scprof push --format spo "$TMP/app.json" "oci:$TMP/spo:any"
@@ -340,6 +343,8 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 	cp -r "$TMP/l" "$TMP/l3"
 	cp -r "$TMP/l" "$TMP/l4"
 	cp -r "$TMP/l" "$TMP/l5"
+	cp -r "$TMP/l" "$TMP/l6"
+	cp -r "$TMP/l" "$TMP/l7"
 	layout_set "$TMP/l" v1 'm["config"]["mediaType"] = "application/vnd.oci.image.config.v1+json"; m.pop("artifactType")'
 	run_scprof 2 pull -o "$TMP/o" "oci:$TMP/l:v1"
 	assert_output_contains "is not a seccomp profile artifact (config media type 'application/vnd.oci.image.config.v1+json')"
@@ -352,6 +357,17 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 	layout_set "$TMP/l3" v1 'm["layers"][0]["annotations"]["org.opencontainers.image.title"] = "../../etc/profile.yaml"'
 	run_scprof 2 pull -o "$TMP/o" "oci:$TMP/l3:v1"
 	assert_output_contains "unsafe title '../../etc/profile.yaml'"
+	assert_line_count 1
+	layout_set "$TMP/l6" v1 'm["layers"][0]["annotations"]["org.opencontainers.image.title"] = "sub/profile.yaml"'
+	run_scprof 2 pull -o "$TMP/o" "oci:$TMP/l6:v1"
+	assert_output_contains "unsafe title 'sub/profile.yaml'"
+	assert_line_count 1
+
+	# a manifest of another kind (a Docker schema 1 image)
+	layout_set "$TMP/l7" v1 'm["mediaType"] = entry["mediaType"] = "application/vnd.docker.distribution.manifest.v1+prettyjws"'
+	run_scprof 2 pull -o "$TMP/o" "oci:$TMP/l7:v1"
+	assert_output_contains "unsupported media type 'application/vnd.docker.distribution.manifest.v1+prettyjws' (want an OCI image manifest or index)"
+	assert_line_count 1
 
 	run_scprof 2 pull --max-size 100 -o "$TMP/o" "oci:$TMP/l4:v1"
 	assert_output_contains "larger than the limit of 100 bytes (--max-size)"
@@ -466,10 +482,12 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 
 	# a layer cut short, every time: retried, then one line
 	run_scprof push --plain-http "$TMP/moby.json" "$PLAIN/profiles/truncated:v1"
-	run_scprof 2 pull --plain-http --retries 2 -o "$TMP/none.json" "$FLAKY/profiles/truncated:v1"
+	XDG_CACHE_HOME=$TMP/empty-cache run_scprof 2 pull --plain-http --retries 2 -o "$TMP/none.json" \
+		"$FLAKY/profiles/truncated:v1"
 	assert_output_contains "registry '$FLAKY' cut its answer for blob 'sha256:"
 	assert_line_count 1
 	[ ! -e "$TMP/none.json" ]
+	[ ! -e "$TMP/empty-cache" ]
 	[ "$(grep -c '^truncating' "$BATS_FILE_TMPDIR/flaky/log")" -eq 3 ]
 
 	# 403: one line with the registry's reason, no retry
@@ -848,4 +866,52 @@ PY
 	rm -r "$TMP/.cache/scprof"
 	run_scprof 2 push app.json "oci:$TMP/layout:v1"
 	assert_output_contains "TLS with registry '$PLAIN' failed"
+}
+
+@test "registry: a tampered layer is a digest mismatch; a layer over 1 MiB is refused unless --max-size; nothing written or cached" {
+	cd "$TMP"
+	run_scprof push --plain-http moby.json "$PLAIN/profiles/tampered:v1"
+	run_scprof 2 pull --plain-http -o out.json "$FLAKY/profiles/tampered:v1"
+	assert_output_contains "digest mismatch: layer 'sha256:"
+	assert_output_contains "of '$FLAKY/profiles/tampered:v1' has digest sha256:"
+	assert_line_count 1
+	grep -q '^tampering /v2/profiles/tampered/blobs/' "$BATS_FILE_TMPDIR/flaky/log"
+	[ ! -e out.json ]
+	[ -z "$(find "$TMP" -maxdepth 1 -name '.out.json*')" ]
+	[ ! -e "$TMP/.cache/scprof" ]
+
+	# a valid profile of 1.2 MiB (JSON with room to spare), as a layout, then in the registry
+	run_scprof push app.json "oci:$TMP/big:v1"
+	layout_set "$TMP/big" v1 '
+data = b"{\"defaultAction\": \"SCMP_ACT_ERRNO\"" + b" " * (1200 * 1024) + b"}\n"
+m["layers"][0].update(put(data))'
+	run_scprof 2 pull -o out.json "oci:$TMP/big:v1"
+	assert_output_contains "layer 'sha256:"
+	assert_output_contains "is 1228836 bytes, larger than the limit of 1048576 bytes (--max-size)"
+	assert_line_count 1
+	run skopeo copy --all "oci:$TMP/big:v1" --dest-tls-verify=false "docker://$PLAIN/profiles/big:v1"
+	[ "$status" -eq 0 ]
+	run_scprof 2 pull --plain-http -o out.json "$PLAIN/profiles/big:v1"
+	assert_output_contains "is 1228836 bytes, larger than the limit of 1048576 bytes (--max-size)"
+	assert_line_count 1
+	[ ! -e out.json ]
+	[ ! -e "$TMP/.cache/scprof" ]
+	run_scprof pull --plain-http --max-size 2000000 -o out.json "$PLAIN/profiles/big:v1"
+	[ "$(stat -c %s out.json)" -eq 1228836 ]
+}
+
+@test "oci:// bases in a registry: missing, and a cycle, one line each" {
+	cd "$TMP"
+	printf '{"defaultAction": "SCMP_ACT_ERRNO", "baseProfileName": "oci://%s/bases/nothing:v1"}\n' "$PLAIN" > missing.json
+	run_scprof 2 resolve --plain-http -o out.json missing.json
+	assert_line_count 1
+	assert_output_contains "missing.json:1:56: cannot pull base profile 'oci://$PLAIN/bases/nothing:v1': tag 'v1' not found in '$PLAIN/bases/nothing' (404: MANIFEST_UNKNOWN"
+	[ ! -e out.json ]
+
+	printf '{"defaultAction": "SCMP_ACT_ERRNO", "baseProfileName": "oci://%s/bases/loop:v1"}\n' "$PLAIN" > loop.json
+	run_scprof push --plain-http --no-resolve loop.json "$PLAIN/bases/loop:v1"
+	run_scprof 2 compile --plain-http -o out.bpf loop.json
+	assert_line_count 1
+	assert_output_contains "base profiles form a cycle: loop.json -> oci://$PLAIN/bases/loop:v1 -> oci://$PLAIN/bases/loop:v1"
+	[ ! -e out.bpf ]
 }

@@ -24,7 +24,8 @@ flaky PORT UPSTREAM
     method and path with 503, the second with 429 (Retry-After: 0), and
     forwards the next ones: a registry having a bad day.  GETs of the blobs of
     repositories whose name ends in /truncated always get half their body, then
-    the connection closes.  Repositories under forbidden/ are 403 with
+    the connection closes; those of repositories whose name ends in /tampered
+    get their last byte changed.  Repositories under forbidden/ are 403 with
     distribution's DENIED error.
 """
 import base64
@@ -195,7 +196,8 @@ def flaky_proxy(port, upstream):
                     self.wfile.write(body)
                 return
             truncate = self.command == "GET" and "/truncated/blobs/" in self.path
-            if n < 2 and not truncate:
+            tamper = self.command == "GET" and "/tampered/blobs/" in self.path
+            if n < 2 and not truncate and not tamper:
                 print("failing", n + 1, self.command, self.path, file=sys.stderr, flush=True)
                 self.send_response(503 if n == 0 else 429)
                 if n == 1:
@@ -204,6 +206,9 @@ def flaky_proxy(port, upstream):
                 self.end_headers()
                 return
             data = forward(self, upstream, port, body)
+            if tamper and data:
+                print("tampering", self.path, file=sys.stderr, flush=True)
+                data = data[:-1] + bytes([data[-1] ^ 1])
             if truncate:
                 print("truncating", self.path, file=sys.stderr, flush=True)
                 self.wfile.write(data[:len(data) // 2])
