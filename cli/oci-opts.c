@@ -183,7 +183,7 @@ int cli_base_oci_option(const char *cmd, int opt, const char *arg)
 	return r == 0 ? -1 : r;
 }
 
-/* The registry host of a registry reference (HOST[:PORT]/NAME...), @n bytes at @ref. */
+/* The length of the registry host that starts @ref (HOST[:PORT]/NAME...). */
 static size_t ref_host(const char *ref)
 {
 	return strcspn(ref, "/");
