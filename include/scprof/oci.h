@@ -85,8 +85,10 @@ SCPROF_PUBLIC void scprof_oci_pulled_release(struct scprof_oci_pulled *p);
  * from @ref.  A tag is resolved to a digest first, and the index (if any), the
  * manifest and the layer are then fetched by digest and checked against it
  * byte for byte, as is each size and media type.  The profile must parse (OCI
- * JSON for KEP, a SeccompProfile for SPO).  Returns 0, or a negative errno
- * with *err in one line and @out released.
+ * JSON for KEP, a SeccompProfile for SPO).  What was fetched goes into the
+ * cache (unless opts->no_cache) only when all of that succeeded.  A registry
+ * token that expires on the way is fetched anew once per request.  Returns 0,
+ * or a negative errno with *err in one line and @out released.
  */
 SCPROF_PUBLIC int scprof_oci_pull(const char *ref, const char *platform,
 				  const struct scprof_oci_opts *opts, struct scprof_oci_pulled *out,
