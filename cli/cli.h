@@ -53,19 +53,38 @@ int cli_load_profile(const char *source, struct scprof_profile **out);
 /*
  * Base profiles: cli_load_profile() resolves baseProfileName (scprof_profile_flatten())
  * unless --no-resolve was given; --profile-dir DIR (repeatable) replaces the default
- * directories.  Commands that rewrite a profile as written (fmt, convert, record
- * --merge) load it with cli_load_profile_unresolved() instead.
+ * directories, and the registry options say how oci:// bases are pulled (as pull
+ * pulls; cli/oci-opts.c).  Commands that rewrite a profile as written (fmt, convert,
+ * record --merge) load it with cli_load_profile_unresolved() instead.
  */
-#define CLI_RESOLVE_OPTIONS                                \
+#define CLI_RESOLVE_LOCAL_OPTIONS                          \
 	{ "profile-dir", required_argument, NULL, 0x180 }, \
 	{                                                  \
 		"no-resolve", no_argument, NULL, 0x181     \
 	}
-#define CLI_RESOLVE_HELP                                                                            \
+#define CLI_BASE_REGISTRY_OPTIONS                                          \
+	CLI_OCI_OPTIONS, { "verify-key", required_argument, NULL, 0x1a5 }, \
+		{ "insecure-skip-verify", no_argument, NULL, 0x1a6 },      \
+	{                                                                  \
+		"no-cache", no_argument, NULL, 0x1a7                       \
+	}
+#define CLI_RESOLVE_OPTIONS CLI_RESOLVE_LOCAL_OPTIONS, CLI_BASE_REGISTRY_OPTIONS
+#define CLI_RESOLVE_LOCAL_HELP                                                                      \
 	"      --profile-dir DIR  look base profiles up in DIR (repeatable; default: ./profiles,\n" \
 	"                         then /etc/scprof/profiles)\n"                                     \
 	"      --no-resolve       do not resolve baseProfileName (read it as written)\n"
-/* Handle one of CLI_RESOLVE_OPTIONS; returns 1 if handled, 0 if not ours, <0 on error (printed). */
+#define CLI_BASE_REGISTRY_HELP                                                             \
+	"  oci://REF bases are pulled as 'scprof pull' pulls (see its --help), with\n"     \
+	"      --plain-http, --ca-file FILE, --max-size BYTES, --retries N, --no-cache,\n" \
+	"      --verify-key PUB | --insecure-skip-verify, and\n"                           \
+	"      --username USER    the password on stdin's first line, sent only to the\n"  \
+	"                         registry of the first oci:// base (others: the\n"        \
+	"                         credential files)\n"
+#define CLI_RESOLVE_HELP CLI_RESOLVE_LOCAL_HELP CLI_BASE_REGISTRY_HELP
+/*
+ * Handle one of CLI_RESOLVE_OPTIONS (CLI_RESOLVE_LOCAL_OPTIONS,
+ * CLI_BASE_REGISTRY_OPTIONS); returns 1 if handled, 0 if not ours, <0 on error (printed).
+ */
 int cli_resolve_option(const char *cmd, int opt, const char *arg);
 int cli_load_profile_unresolved(const char *source, struct scprof_profile **out);
 /* Resolve the bases of @p (loaded from @source) as cli_load_profile() does; prints the error. */
@@ -111,6 +130,21 @@ int cli_oci_credentials(struct scprof_oci_opts *o, char **password);
 void cli_oci_forget(char *password);
 /* Read the PEM key file @path into *key (wipe with cli_oci_forget); prints the error. */
 int cli_oci_read_key(const char *path, char **key);
+
+/*
+ * oci:// bases (cli/oci-opts.c).  Without any of CLI_BASE_REGISTRY_OPTIONS they
+ * are pulled with scprof_oci_fetch_base()'s defaults; cli_base_oci_option()
+ * handles those options; cli_base_oci_use() makes push's registry options (and
+ * its credentials, for the registry of @ref only) those of its bases.
+ * cli_base_oci_fetch() is the scprof_base_fetch_fn; cli_base_oci_stdin() says
+ * that stdin held a profile, so it holds no password.
+ */
+int cli_base_oci_option(const char *cmd, int opt, const char *arg);
+void cli_base_oci_use(const struct scprof_oci_opts *o, const char *ref);
+struct scprof_profile;
+int cli_base_oci_fetch(const char *ref, struct scprof_profile **out, struct scprof_error **err,
+		       void *data);
+void cli_base_oci_stdin(void);
 
 /* Print the differences of scprof_semantic_diff() to stdout, one per line, per architecture. */
 struct scprof_difference;

@@ -32,7 +32,7 @@ static const char help[] =
 	"      --caps LIST        the container's capabilities, for the profile's\n"
 	"                         includes/excludes (default: the container runtime's set,\n"
 	"                         Docker's; ALL for privileged)\n"
-	"      --kernel X.Y       kernel version for minKernel (default: the running one)\n"
+	"      --kernel X.Y       kernel version for minKernel (default: the running one)\n" CLI_RESOLVE_HELP
 	"  -h, --help             show this help\n"
 	"\n"
 	"Exit status: 0 safe, 1 not safe (the profile would deny calls the workload\n"
@@ -155,6 +155,7 @@ int cmd_k8s_check_default(int argc, char **argv)
 		CLI_CONTEXT_OPTIONS,
 		{ "profile", required_argument, NULL, 'p' },
 		{ "output", required_argument, NULL, 'o' },
+		CLI_RESOLVE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -164,6 +165,8 @@ int cmd_k8s_check_default(int argc, char **argv)
 	scprof_context_init(&ctx);
 	while ((c = getopt_long(argc, argv, "+a:p:o:h", opts, NULL)) != -1) {
 		r = cli_context_option("k8s check-default", &ctx, c, optarg);
+		if (r == 0)
+			r = cli_resolve_option("k8s check-default", c, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r > 0)

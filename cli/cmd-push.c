@@ -12,7 +12,9 @@ static const char help[] =
 	"Push PROFILE as an OCI artifact to REF, a registry repository\n"
 	"HOST[:PORT]/NAME[:TAG] (TAG defaults to latest) or an OCI image layout\n"
 	"directory oci:DIR[:TAG], and print the manifest's digest.  Base profiles are\n"
-	"resolved first.  Blobs the target already has are not sent again.\n"
+	"resolved first; oci:// bases are pulled with the registry options given here\n"
+	"(--username's password goes to REF's registry only).  Blobs the target\n"
+	"already has are not sent again.\n"
 	"\n"
 	"  --format kep   (default) the KEP-6061 form: one layer holding the profile as\n"
 	"                 OCI JSON, config and artifactType\n"
@@ -30,7 +32,7 @@ static const char help[] =
 	"                         key in the PEM file KEY (scprof keygen), as cosign does\n"
 	"                         (registries only)\n"
 	"      --chunk-size BYTES upload blobs larger than BYTES in chunks of BYTES (PATCH)\n"
-	"                         instead of in one request\n" CLI_OCI_HELP CLI_RESOLVE_HELP
+	"                         instead of in one request\n" CLI_OCI_HELP CLI_RESOLVE_LOCAL_HELP
 	"  -h, --help             show this help\n"
 	"\n"
 	"Exit status: 0 pushed, 2 usage, input, network or registry error.\n";
@@ -46,7 +48,7 @@ int cmd_push(int argc, char **argv)
 		{ "sign-key", required_argument, NULL, 'K' },
 		{ "chunk-size", required_argument, NULL, 'C' },
 		CLI_OCI_OPTIONS,
-		CLI_RESOLVE_OPTIONS,
+		CLI_RESOLVE_LOCAL_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -65,9 +67,10 @@ int cmd_push(int argc, char **argv)
 
 	scprof_oci_opts_init(&o);
 	while ((c = getopt_long(argc, argv, "f:p:A:h", opts, NULL)) != -1) {
-		r = cli_resolve_option("push", c, optarg);
+		/* the registry options are push's own (cli_base_oci_use() lends them to bases) */
+		r = cli_oci_option("push", &o, c, optarg);
 		if (r == 0)
-			r = cli_oci_option("push", &o, c, optarg);
+			r = cli_resolve_option("push", c, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r > 0)
@@ -135,6 +138,14 @@ int cmd_push(int argc, char **argv)
 				       n_plat);
 	if (!n_plat && n_prof > 1)
 		return cli_usage_error("push", "several profiles need a --platform each");
+	for (size_t i = 0; i < n_prof && o.username; i++)
+		if (!strcmp(argv[optind + (int)i], "-"))
+			return cli_usage_error(
+				"push",
+				"--username reads the password from stdin: give PROFILE as a file");
+	if (cli_oci_credentials(&o, &password) != EXIT_OK)
+		return EXIT_USAGE;
+	cli_base_oci_use(&o, argv[argc - 1]);
 
 	for (size_t i = 0; i < n_prof; i++) {
 		struct scprof_profile *p = NULL;
@@ -160,8 +171,6 @@ int cmd_push(int argc, char **argv)
 	if (key_path && cli_oci_read_key(key_path, &key) != EXIT_OK)
 		goto out;
 	o.sign_key = key;
-	if (cli_oci_credentials(&o, &password) != EXIT_OK)
-		goto out;
 	r = scprof_oci_push(argv[argc - 1], format, layers, n_prof, ann, n_ann, &o, &digest, &err);
 	if (r < 0) {
 		rc = cli_report(err);

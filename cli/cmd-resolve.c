@@ -6,7 +6,7 @@
 
 static const char help_fmt[] =
 	"usage: scprof resolve [-o OUT] [--to oci|spo|spo-json] [--annotate]\n"
-	"                      [--profile-dir DIR]... PROFILE\n"
+	"                      [--profile-dir DIR]... [REGISTRY OPTIONS] PROFILE\n"
 	"\n"
 	"Follow PROFILE's baseProfileName, and its base's, and write PROFILE with the\n"
 	"syscalls of every base united into it (the union of 'scprof merge'); its own\n"
@@ -14,9 +14,9 @@ static const char help_fmt[] =
 	"no baseProfileName and is in canonical form, in PROFILE's format.\n"
 	"\n"
 	"baseProfileName is an OCI artifact when it is oci://REF (pulled as 'scprof\n"
-	"pull REF' does, with its default options), a file path when it has a '/' or\n"
-	"ends in .json, .yaml or .yml (relative to the profile naming it), else a\n"
-	"NAME: NAME.json, NAME.yaml or NAME.yml in each profile directory in order,\n"
+	"pull REF' does, with the registry options below), a file path when it has a\n"
+	"'/' or ends in .json, .yaml or .yml (relative to the profile naming it), else\n"
+	"a NAME: NAME.json, NAME.yaml or NAME.yml in each profile directory in order,\n"
 	"then a built-in base:\n"
 	"  runc             the syscalls runc's init makes after loading the filter,\n"
 	"                   measured with runc %s, plus those its Go runtime may make\n"
@@ -29,11 +29,11 @@ static const char help_fmt[] =
 	"                         Operator writes: the flattened list as one line of JSON\n"
 	"                         (SeccompProfile output only)\n"
 	"      --profile-dir DIR  look base profiles up in DIR (repeatable; default:\n"
-	"                         ./profiles, then /etc/scprof/profiles)\n"
+	"                         ./profiles, then /etc/scprof/profiles)\n" CLI_BASE_REGISTRY_HELP
 	"  -h, --help             show this help\n"
 	"\n"
 	"Exit status: 0 ok, 2 usage or input error (a base not found, a cycle, too many\n"
-	"levels, a base that does not parse); nothing is written then.\n";
+	"levels, a base that does not parse or cannot be pulled); nothing is written then.\n";
 
 static int show_help(void)
 {
@@ -51,6 +51,7 @@ int cmd_resolve(int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ "annotate", no_argument, NULL, 'A' },
 		{ "profile-dir", required_argument, NULL, 0x180 },
+		CLI_BASE_REGISTRY_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

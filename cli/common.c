@@ -7,7 +7,6 @@
 
 #include "cli/cli.h"
 #include "format/node.h"
-#include "scprof/oci.h"
 #include "scprof/profile.h"
 #include "scprof/record.h"
 #include "scprof/semantic.h"
@@ -33,7 +32,7 @@ int cli_resolve_option(const char *cmd, int opt, const char *arg)
 		resolve_opts.off = true;
 		return 1;
 	}
-	return 0;
+	return cli_base_oci_option(cmd, opt, arg);
 }
 
 int cli_resolve_bases(struct scprof_profile *p, const char *source)
@@ -47,8 +46,9 @@ int cli_resolve_bases(struct scprof_profile *p, const char *source)
 	o.dirs = resolve_opts.dirs;
 	o.n_dirs = resolve_opts.n_dirs;
 	o.lookup = scprof_runtime_base;
-	o.fetch =
-		scprof_oci_fetch_base; /* with the defaults: HTTPS, system roots, credential files */
+	o.fetch = cli_base_oci_fetch;
+	if (source && !strcmp(source, "-"))
+		cli_base_oci_stdin();
 	if (scprof_profile_flatten(p, source, &o, &err) < 0)
 		return cli_report(err);
 	return EXIT_OK;

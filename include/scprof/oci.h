@@ -15,6 +15,9 @@ extern "C" {
 /* The largest manifest or blob pulled or pushed unless the caller says otherwise. */
 #define SCPROF_OCI_MAX_SIZE (1024 * 1024)
 
+/* How long scprof_oci_fetch_base()'s defaults trust a cached tag, as the Security Profiles Operator. */
+#define SCPROF_OCI_BASE_TAG_TTL (24 * 3600)
+
 /* How to reach a registry; zero-initialise with scprof_oci_opts_init(). */
 struct scprof_oci_opts {
 	const char *ca_file; /* PEM roots instead of the system's; or NULL */
@@ -82,8 +85,10 @@ SCPROF_PUBLIC void scprof_oci_pulled_release(struct scprof_oci_pulled *p);
  * from @ref.  A tag is resolved to a digest first, and the index (if any), the
  * manifest and the layer are then fetched by digest and checked against it
  * byte for byte, as is each size and media type.  The profile must parse (OCI
- * JSON for KEP, a SeccompProfile for SPO).  Returns 0, or a negative errno
- * with *err in one line and @out released.
+ * JSON for KEP, a SeccompProfile for SPO).  What was fetched goes into the
+ * cache (unless opts->no_cache) only when all of that succeeded.  A registry
+ * token that expires on the way is fetched anew once per request.  Returns 0,
+ * or a negative errno with *err in one line and @out released.
  */
 SCPROF_PUBLIC int scprof_oci_pull(const char *ref, const char *platform,
 				  const struct scprof_oci_opts *opts, struct scprof_oci_pulled *out,
@@ -114,8 +119,9 @@ struct scprof_profile;
  * A scprof_base_fetch_fn (scprof/profile.h) for bases named oci://REF: pull REF
  * for this machine's platform with @data (a const struct scprof_oci_opts *, or
  * NULL for the defaults: HTTPS, the system's roots, the credential files, tags
- * cached for 24 hours as the Security Profiles Operator does, and a signature
- * required when scprof_oci_default_keys() finds keys) and parse it.  Returns 0, or a negative errno with *err in one line.
+ * cached for SCPROF_OCI_BASE_TAG_TTL seconds as the Security Profiles Operator
+ * does, and a signature required when scprof_oci_default_keys() finds keys, for
+ * registries) and parse it.  Returns 0, or a negative errno with *err in one line.
  */
 SCPROF_PUBLIC int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out,
 					struct scprof_error **err, void *data);

@@ -9,6 +9,9 @@
  * and each one's sha256 and size must equal what its parent said before it is
  * parsed.  Media types are checked at each step, sizes are bounded by
  * max_size before and while downloading, and the profile must parse.
+ * Nothing reaches the cache before all of that has passed: what was fetched
+ * and checked is kept in memory until the pull succeeds, so a pull that fails
+ * half-way (a token that expires, a layer cut short) leaves the cache as it was.
  */
 #include <dirent.h>
 
@@ -36,13 +39,24 @@ void scprof_oci_pulled_release(struct scprof_oci_pulled *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* A checked blob for the cache, written once the pull has succeeded. */
+struct cache_entry {
+	char digest[OCI_DIGEST_LEN + 1];
+	char *data;
+	size_t len;
+};
+
 /* Where artifacts go and come from: one of the two. */
 struct target {
 	struct oci_ref ref;
 	struct oci_registry *reg;
 	char *shown; /* the reference as given, for messages */
 	char *cache; /* the cache directory for a registry's blobs, or NULL */
-	bool cached_new; /* something was added to the cache */
+	struct cache_entry *to_cache; /* blobs fetched and checked, not in the cache yet */
+	size_t n_to_cache, alloc_to_cache;
+	char *tag_key; /* "host/name:tag" resolved to tag_digest, not in the cache yet */
+	char tag_digest[OCI_DIGEST_LEN + 1];
+	char *tag_media_type;
 };
 
 static void target_release(struct target *t)
@@ -51,6 +65,25 @@ static void target_release(struct target *t)
 	oci_ref_release(&t->ref);
 	free(t->shown);
 	free(t->cache);
+	for (size_t i = 0; i < t->n_to_cache; i++)
+		free(t->to_cache[i].data);
+	free(t->to_cache);
+	free(t->tag_key);
+	free(t->tag_media_type);
+}
+
+/* The pull succeeded: what it fetched goes to the cache, which is trimmed if it grew. */
+static void target_fill_cache(struct target *t)
+{
+	if (!t->cache)
+		return;
+	for (size_t i = 0; i < t->n_to_cache; i++)
+		oci_cache_put_blob(t->cache, t->to_cache[i].digest, t->to_cache[i].data,
+				   t->to_cache[i].len);
+	if (t->tag_key)
+		oci_cache_put_tag(t->cache, t->tag_key, t->tag_digest, t->tag_media_type);
+	if (t->n_to_cache)
+		oci_cache_trim(t->cache, OCI_CACHE_MAX_ENTRIES, OCI_CACHE_TAG_TTL);
 }
 
 static int target_open(const char *ref, const struct scprof_oci_opts *o, bool push,
@@ -310,8 +343,13 @@ static int fetch_verified(struct target *t, const struct oci_descriptor *d, bool
 				 manifest ? "manifest" : "layer", d->digest, t->shown, out->len,
 				 d->size);
 	if (t->cache && !served_from_cache) {
-		oci_cache_put_blob(t->cache, d->digest, out->buf, out->len);
-		t->cached_new = true;
+		struct cache_entry *c;
+		GROW(t->to_cache, t->alloc_to_cache, t->n_to_cache + 1);
+		c = &t->to_cache[t->n_to_cache++];
+		strcpy(c->digest, d->digest);
+		c->data = xmalloc(out->len + 1);
+		memcpy(c->data, out->buf, out->len);
+		c->len = out->len;
 	}
 	return 0;
 }
@@ -418,7 +456,9 @@ static int pull(struct target *t, const struct oci_platform *want, const struct 
 						 err);
 			if (r < 0)
 				goto out;
-			oci_cache_put_tag(t->cache, key, d.digest, media_type);
+			t->tag_key = steal_ptr(&key);
+			strcpy(t->tag_digest, d.digest);
+			t->tag_media_type = media_type ? xstrdup(media_type) : NULL;
 		}
 	} else {
 		/* index.json lists every tag of the layout: --max-size is about artifacts */
@@ -512,8 +552,7 @@ static int pull(struct target *t, const struct oci_platform *want, const struct 
 	out->title = pick->title ? xstrdup(pick->title) : NULL;
 	out->len = layer.len;
 	out->data = strbuf_detach(&layer);
-	if (t->cached_new)
-		oci_cache_trim(t->cache, OCI_CACHE_MAX_ENTRIES, OCI_CACHE_TAG_TTL);
+	target_fill_cache(t);
 out:
 	scprof_profile_free(p);
 	oci_manifest_release(&m);
@@ -567,7 +606,7 @@ int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out, struct s
 	if (!o) {
 		/* bases are looked up often and change seldom: the operator's 24 hours */
 		scprof_oci_opts_init(&defaults);
-		defaults.tag_ttl_s = OCI_CACHE_TAG_TTL;
+		defaults.tag_ttl_s = SCPROF_OCI_BASE_TAG_TTL;
 		if (strncmp(ref, "oci:", 4)) /* layouts are trusted as profile files are */
 			scprof_oci_default_keys(&keys, &defaults.n_verify_keys);
 		defaults.verify_keys = (const char *const *)keys;

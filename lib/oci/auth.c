@@ -11,6 +11,10 @@
  * Bearer: GET REALM?service=SERVICE&scope=SCOPE (with Basic credentials if we
  * have some, anonymously otherwise) answers {"token": T} (or "access_token"),
  * and the request is sent again with "Authorization: Bearer T".
+ * A token the registry no longer takes (it expired: distribution checks "exp"
+ * with 60 s of leeway) gets 401 again, with error="invalid_token" in the
+ * challenge (RFC 6750 section 3.1); the registry client then fetches a fresh
+ * one, once per request.
  *
  * Credential files (containers-auth.json(5), docker config.json):
  *   {"auths": {"registry.example.com": {"auth": "<base64 user:password>"}}}
@@ -27,6 +31,7 @@ void oci_challenge_release(struct oci_challenge *c)
 	free(c->realm);
 	free(c->service);
 	free(c->scope);
+	free(c->error);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -128,6 +133,8 @@ int oci_challenge_parse(const char *s, size_t len, struct oci_challenge *c)
 					slot = &c->service;
 				else if (name_len == 5 && !strncasecmp(s + name, "scope", 5))
 					slot = &c->scope;
+				else if (name_len == 5 && !strncasecmp(s + name, "error", 5))
+					slot = &c->error;
 			}
 			if (slot) {
 				free(*slot);

@@ -18,6 +18,7 @@ enum oci_auth_scheme {
 struct oci_challenge {
 	enum oci_auth_scheme scheme;
 	char *realm, *service, *scope; /* each may be NULL */
+	char *error; /* why a token was refused (RFC 6750 3.1: "invalid_token"...), or NULL */
 };
 
 /*

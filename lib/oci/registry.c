@@ -15,8 +15,12 @@
  * Errors come as {"errors": [{"code": "MANIFEST_UNKNOWN", "message": ...}]}.
  *
  * Authentication (oci/auth.c) happens on a 401 and is kept for the next
- * requests.  A 429, a 5xx, a dropped connection or a timeout are retried with
- * exponential backoff (100 ms, doubling, or the server's Retry-After up to 5 s).
+ * requests.  A token can expire between two requests (between resolving a tag
+ * and fetching the blob, or between two chunks of an upload): a request that
+ * gets 401 fetches a fresh token and is sent again, once; a second 401 is the
+ * answer.  A 429, a 5xx, a dropped connection or a timeout, from the registry
+ * or its token server, are retried with exponential backoff (100 ms, doubling,
+ * or the server's Retry-After up to 5 s).
  * Secrets never reach a message: errors name the host, the status and the
  * registry's error code only.
  */
@@ -40,6 +44,7 @@ struct oci_registry {
 	bool have_creds;
 	bool push;
 	char *authorization; /* "Authorization: ..." once authenticated; secret */
+	bool bearer; /* authorization holds a token from the token server */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -259,6 +264,25 @@ static void sleep_ms(long ms)
 		;
 }
 
+/* Whether the outcome of perform() (@rc, @code, @resp) is worth another try. */
+static bool retryable(int rc, CURLcode code, const struct response *resp)
+{
+	if (rc < 0)
+		return transient(code) && !resp->too_big;
+	return resp->status == 429 || resp->status >= 500;
+}
+
+/* Wait before the next try: the server's Retry-After, else *delay; then double *delay. */
+static void back_off(const struct response *resp, long *delay)
+{
+	uint64_t s;
+
+	if (resp->retry_after && parse_u64(resp->retry_after, &s))
+		*delay = s >= 5 ? 5000 : (long)s * 1000;
+	sleep_ms(*delay);
+	*delay = *delay ? (*delay >= 2500 ? 5000 : *delay * 2) : 100;
+}
+
 /* "MANIFEST_UNKNOWN: manifest unknown" of an error body, or NULL; caller frees. */
 static char *registry_error(const struct response *resp)
 {
@@ -278,6 +302,43 @@ static char *registry_error(const struct response *resp)
 	if (msg && msg->kind == NODE_STRING && msg->text[0])
 		return xasprintf("%.60s: %.160s", code->text, msg->text);
 	return xasprintf("%.60s", code->text);
+}
+
+/* The challenge's error parameter of @resp (RFC 6750: "invalid_token"...), or NULL; caller frees. */
+static char *challenge_error(const struct response *resp)
+{
+	struct oci_challenge ch;
+	char *e;
+
+	if (!resp->challenge ||
+	    oci_challenge_parse(resp->challenge, strlen(resp->challenge), &ch) < 0)
+		return NULL;
+	e = steal_ptr(&ch.error);
+	oci_challenge_release(&ch);
+	return e;
+}
+
+/* A 401 to a request that carried a token fetched just before (send_request() refreshes once). */
+static int token_refused(struct oci_registry *r, const char *what, const struct response *resp,
+			 struct scprof_error **err)
+{
+	_cleanup_free_ char *why = challenge_error(resp);
+
+	if (why && !strcmp(why, "invalid_token"))
+		return error_set(err, -EACCES,
+				 "registry '%s' refused a fresh token from its token server for "
+				 "%s (401 invalid_token: expired, or from an issuer it does not "
+				 "trust)",
+				 r->host, what);
+	if (!r->have_creds)
+		return error_set(err, -EACCES,
+				 "registry '%s' wants credentials for %s (401): log in with "
+				 "docker or podman, or give --username",
+				 r->host, what);
+	return error_set(err, -EACCES,
+			 "registry '%s' refused the token its token server gave these "
+			 "credentials for %s (401%s%.40s)",
+			 r->host, what, why ? " " : "", why ? why : "");
 }
 
 /* Why a request failed, in one line, about @what ("manifest 'x'"). */
@@ -312,6 +373,8 @@ static int request_error(struct oci_registry *r, const char *what, CURLcode code
 	detail = registry_error(resp);
 	switch (resp->status) {
 	case 401:
+		if (r->bearer)
+			return token_refused(r, what, resp, err);
 		if (!r->have_creds)
 			return error_set(
 				err, -EACCES,
@@ -333,6 +396,26 @@ static int request_error(struct oci_registry *r, const char *what, CURLcode code
 			 resp->status, what, detail ? ": " : "", detail ? detail : "");
 }
 
+/* Why the token server (its answer in @resp, after perform() gave @rc and @code) gave no token. */
+static int token_server_error(struct oci_registry *r, int rc, CURLcode code,
+			      const struct response *resp, struct scprof_error **err)
+{
+	if (rc < 0 && resp->too_big)
+		return error_set(err, -EFBIG,
+				 "the token server of registry '%s' sent more than %zu bytes",
+				 r->host, resp->max);
+	if (rc < 0)
+		return error_set(err, code == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EHOSTUNREACH,
+				 "cannot get a token for registry '%s' from its token server: %s",
+				 r->host, r->errbuf[0] ? r->errbuf : r->api->easy_strerror(code));
+	if (resp->status == 401 || resp->status == 403)
+		return error_set(err, -EACCES, "the token server of registry '%s' refused %s (%ld)",
+				 r->host, r->have_creds ? "the credentials" : "anonymous access",
+				 resp->status);
+	return error_set(err, -EPROTO, "the token server of registry '%s' answered %ld", r->host,
+			 resp->status);
+}
+
 /* Answer a Bearer challenge: fetch a token from its realm into r->authorization. */
 static int fetch_token(struct oci_registry *r, const struct oci_challenge *ch,
 		       struct scprof_error **err)
@@ -343,6 +426,7 @@ static int fetch_token(struct oci_registry *r, const struct oci_challenge *ch,
 	struct response resp = { 0 };
 	struct request q = { .method = "GET", .max = 64 * 1024 };
 	CURLcode code;
+	long delay = 100;
 	int rc;
 
 	if (!ch->realm || strncmp(ch->realm, "http", 4))
@@ -385,19 +469,18 @@ static int fetch_token(struct oci_registry *r, const struct oci_challenge *ch,
 		explicit_bzero(pair, strlen(pair));
 		explicit_bzero(b64, strlen(b64));
 	}
-	rc = perform(r, &q, basic, &resp, &code);
+	/* a token server has bad days too */
+	for (unsigned failures = 0;; failures++) {
+		rc = perform(r, &q, basic, &resp, &code);
+		if (!retryable(rc, code, &resp) || failures >= r->opts->retries)
+			break;
+		back_off(&resp, &delay);
+	}
 	if (basic)
 		explicit_bzero(basic, strlen(basic));
 	strbuf_release(&url);
 	if (rc < 0 || resp.status != 200) {
-		if (rc == 0 && (resp.status == 401 || resp.status == 403))
-			rc = error_set(err, -EACCES,
-				       "the token server of registry '%s' refused %s (%ld)",
-				       r->host,
-				       r->have_creds ? "the credentials" : "anonymous access",
-				       resp.status);
-		else
-			rc = request_error(r, "a token", code, &resp, err);
+		rc = token_server_error(r, rc, code, &resp, err);
 		response_release(&resp);
 		return rc;
 	}
@@ -408,6 +491,7 @@ static int fetch_token(struct oci_registry *r, const struct oci_challenge *ch,
 				 r->host);
 	free(r->authorization);
 	r->authorization = xasprintf("Authorization: Bearer %s", token);
+	r->bearer = true;
 	explicit_bzero(token, strlen(token));
 	return 0;
 }
@@ -432,6 +516,7 @@ static int authenticate(struct oci_registry *r, const struct response *resp, con
 		_cleanup_free_ char *b64 = oci_base64_encode(pair, strlen(pair));
 		free(r->authorization);
 		r->authorization = xasprintf("Authorization: Basic %s", b64);
+		r->bearer = false;
 		explicit_bzero(pair, strlen(pair));
 		explicit_bzero(b64, strlen(b64));
 		rc = 0;
@@ -455,8 +540,8 @@ static int send_request(struct oci_registry *r, const struct request *q, const c
 
 	for (;;) {
 		int rc = perform(r, q, r->authorization, resp, &code);
-		bool again;
 
+		/* no credentials yet, or a token that has expired since: (re)authenticate once */
 		if (rc == 0 && resp->status == 401 && !authenticated) {
 			authenticated = true;
 			rc = authenticate(r, resp, what, err);
@@ -464,20 +549,12 @@ static int send_request(struct oci_registry *r, const struct request *q, const c
 				return rc;
 			continue;
 		}
-		again = rc < 0 ? transient(code) && !resp->too_big :
-				 resp->status == 429 || resp->status >= 500;
-		if (!again || failures++ >= r->opts->retries) {
+		if (!retryable(rc, code, resp) || failures++ >= r->opts->retries) {
 			if (rc < 0)
 				return request_error(r, what, code, resp, err);
 			return 0;
 		}
-		if (resp->retry_after) {
-			uint64_t s;
-			if (parse_u64(resp->retry_after, &s))
-				delay = s >= 5 ? 5000 : (long)s * 1000;
-		}
-		sleep_ms(delay);
-		delay = delay ? (delay >= 2500 ? 5000 : delay * 2) : 100;
+		back_off(resp, &delay);
 	}
 }
 
@@ -510,7 +587,7 @@ int oci_registry_resolve(struct oci_registry *r, const char *tag, char digest[OC
 	struct response resp = { 0 };
 	int rc = send_request(r, &q, what, &resp, err);
 
-	if (rc == 0 && resp.status != 200) {
+	if (rc == 0 && resp.status != 200 && resp.status != 401) {
 		/* a HEAD has no body to explain itself: GET for the registry's message */
 		q.method = "GET";
 		q.max = r->opts->max_size;
@@ -522,6 +599,8 @@ int oci_registry_resolve(struct oci_registry *r, const char *tag, char digest[OC
 			return rc;
 		}
 	}
+	if (rc == 0 && resp.status == 401)
+		rc = request_error(r, what, CURLE_OK, &resp, err);
 	if (rc == 0 && resp.digest && oci_digest_valid(resp.digest)) {
 		strcpy(digest, resp.digest);
 		*media_type = steal_ptr(&resp.content_type);

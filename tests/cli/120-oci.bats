@@ -120,6 +120,17 @@ auth:
     rootcertbundle: $t/token.crt"
 	# and a proxy failing each request twice (503, then 429) in front of the plain one
 	start_aide flaky flaky "$(free_port)" "127.0.0.1:$(cat "$BATS_FILE_TMPDIR/plain/port")"
+
+	# tokens that expire: a token server the tests steer through token-control
+	token_port=$(free_port)
+	start_aide expiring-token-server token "$token_port" "$t/token.key" "$t/token.crt" \
+		scprof-test-issuer alice:t0ken-pw "$BATS_FILE_TMPDIR/token-control"
+	start_registry expiring "auth:
+  token:
+    realm: http://127.0.0.1:$token_port/token
+    service: scprof-test
+    issuer: scprof-test-issuer
+    rootcertbundle: $t/token.crt"
 }
 
 teardown_file() {
@@ -129,6 +140,8 @@ teardown_file() {
 	stop_registry tls-token
 	stop_registry token-server
 	stop_registry flaky
+	stop_registry expiring
+	stop_registry expiring-token-server
 }
 
 setup() {
@@ -142,6 +155,8 @@ setup() {
 	TOKEN=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/token/port")
 	TLS_TOKEN=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/tls-token/port")
 	FLAKY=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/flaky/port")
+	EXPIRING=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/expiring/port")
+	echo 300 > "$BATS_FILE_TMPDIR/token-control"
 	# no credential file of the machine's user may leak in
 	export HOME=$TMP XDG_RUNTIME_DIR=$TMP/run DOCKER_CONFIG=$TMP/docker
 	unset REGISTRY_AUTH_FILE
@@ -158,7 +173,35 @@ JSON
 }
 
 teardown() {
+	local d
+	for d in "$BATS_FILE_TMPDIR"/hold-*; do
+		[ -d "$d" ] && stop_registry "${d##*/}"
+	done
 	teardown_tmp
+}
+
+# start_hold NAME SECONDS METHOD REGEX N: a proxy in front of the registry whose tokens
+# expire, holding the Nth METHOD request whose path matches REGEX for SECONDS; its
+# address in $HOLD, its log in $BATS_FILE_TMPDIR/NAME/log
+start_hold() {
+	local port
+	port=$(free_port)
+	start_aide "$1" hold "$port" "$EXPIRING" "$2" "$3" "$4" "$5"
+	HOLD=127.0.0.1:$port
+}
+
+# login_expiring: alice's credentials for the expiring registry and for $HOLD
+login_expiring() {
+	local auth
+	auth=$(printf alice:t0ken-pw | base64)
+	mkdir -p "$XDG_RUNTIME_DIR/containers"
+	printf '{"auths": {"%s": {"auth": "%s"}, "%s": {"auth": "%s"}}}\n' \
+		"$EXPIRING" "$auth" "${HOLD:-unused}" "$auth" > "$XDG_RUNTIME_DIR/containers/auth.json"
+}
+
+# statuses LOG METHOD PATH-PREFIX: the statuses a hold proxy logged for those requests, on one line
+statuses() {
+	grep "^$2 $3" "$1" | awk '{print $NF}' | tr '\n' ' '
 }
 
 # layout_set DIR TAG PYTHON: rewrite the manifest DIR:TAG points at with PYTHON acting on
@@ -255,10 +298,13 @@ PY
 	cmp "$TMP/amd64.yaml" <("$SCPROF" convert --to spo "$TMP/app.json")
 	run_scprof pull --plain-http --platform linux/arm64/v8 -o "$TMP/arm64.yaml" "$PLAIN/profiles/spo:v1"
 	cmp "$TMP/arm64.yaml" <("$SCPROF" convert --to spo "$TMP/moby.json")
-	run_scprof 2 pull --plain-http --platform linux/s390x -o "$TMP/none.yaml" "$PLAIN/profiles/spo:v1"
+	XDG_CACHE_HOME=$TMP/empty-cache run_scprof 2 pull --plain-http --platform linux/s390x \
+		-o "$TMP/none.yaml" "$PLAIN/profiles/spo:v1"
 	assert_output_contains "no profile for platform linux/s390x (it has: linux/amd64, linux/arm64)"
 	assert_line_count 1
 	[ ! -e "$TMP/none.yaml" ]
+	# the manifest it read was checked, but the pull failed: the cache keeps nothing
+	[ ! -e "$TMP/empty-cache" ]
 
 	# one profile without a platform is profile.yaml, good for every platform
 	run_scprof push --format spo "$TMP/app.json" "oci:$TMP/spo:any"
@@ -297,6 +343,8 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 	cp -r "$TMP/l" "$TMP/l3"
 	cp -r "$TMP/l" "$TMP/l4"
 	cp -r "$TMP/l" "$TMP/l5"
+	cp -r "$TMP/l" "$TMP/l6"
+	cp -r "$TMP/l" "$TMP/l7"
 	layout_set "$TMP/l" v1 'm["config"]["mediaType"] = "application/vnd.oci.image.config.v1+json"; m.pop("artifactType")'
 	run_scprof 2 pull -o "$TMP/o" "oci:$TMP/l:v1"
 	assert_output_contains "is not a seccomp profile artifact (config media type 'application/vnd.oci.image.config.v1+json')"
@@ -309,6 +357,17 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 	layout_set "$TMP/l3" v1 'm["layers"][0]["annotations"]["org.opencontainers.image.title"] = "../../etc/profile.yaml"'
 	run_scprof 2 pull -o "$TMP/o" "oci:$TMP/l3:v1"
 	assert_output_contains "unsafe title '../../etc/profile.yaml'"
+	assert_line_count 1
+	layout_set "$TMP/l6" v1 'm["layers"][0]["annotations"]["org.opencontainers.image.title"] = "sub/profile.yaml"'
+	run_scprof 2 pull -o "$TMP/o" "oci:$TMP/l6:v1"
+	assert_output_contains "unsafe title 'sub/profile.yaml'"
+	assert_line_count 1
+
+	# a manifest of another kind (a Docker schema 1 image)
+	layout_set "$TMP/l7" v1 'm["mediaType"] = entry["mediaType"] = "application/vnd.docker.distribution.manifest.v1+prettyjws"'
+	run_scprof 2 pull -o "$TMP/o" "oci:$TMP/l7:v1"
+	assert_output_contains "unsupported media type 'application/vnd.docker.distribution.manifest.v1+prettyjws' (want an OCI image manifest or index)"
+	assert_line_count 1
 
 	run_scprof 2 pull --max-size 100 -o "$TMP/o" "oci:$TMP/l4:v1"
 	assert_output_contains "larger than the limit of 100 bytes (--max-size)"
@@ -423,10 +482,12 @@ m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
 
 	# a layer cut short, every time: retried, then one line
 	run_scprof push --plain-http "$TMP/moby.json" "$PLAIN/profiles/truncated:v1"
-	run_scprof 2 pull --plain-http --retries 2 -o "$TMP/none.json" "$FLAKY/profiles/truncated:v1"
+	XDG_CACHE_HOME=$TMP/empty-cache run_scprof 2 pull --plain-http --retries 2 -o "$TMP/none.json" \
+		"$FLAKY/profiles/truncated:v1"
 	assert_output_contains "registry '$FLAKY' cut its answer for blob 'sha256:"
 	assert_line_count 1
 	[ ! -e "$TMP/none.json" ]
+	[ ! -e "$TMP/empty-cache" ]
 	[ "$(grep -c '^truncating' "$BATS_FILE_TMPDIR/flaky/log")" -eq 3 ]
 
 	# 403: one line with the registry's reason, no retry
@@ -594,4 +655,263 @@ PY
 	cmp "$TMP/out.json" <("$SCPROF" convert --to oci "$TMP/moby.json")
 	run_scprof 2 push --chunk-size 0 "$TMP/app.json" "oci:$TMP/x"
 	assert_output_contains "--chunk-size wants a number of bytes"
+}
+
+@test "an expired token is fetched anew, once: between the tag and the blob, between two chunks" {
+	login_expiring
+	run_scprof push --plain-http "$TMP/moby.json" "$EXPIRING/team/moby:v1"
+	"$SCPROF" convert --to oci "$TMP/moby.json" > "$TMP/expected.json"
+
+	# tokens live 3 s; the layer's GET is held 4 s after the tag was resolved
+	echo 3 > "$BATS_FILE_TMPDIR/token-control"
+	start_hold hold-blob 4 GET /blobs/sha256: 1
+	login_expiring
+	run_scprof pull --plain-http -o "$TMP/out.json" "$HOLD/team/moby:v1"
+	cmp "$TMP/expected.json" "$TMP/out.json"
+	log=$BATS_FILE_TMPDIR/hold-blob/log
+	grep -q '^holding GET /v2/team/moby/blobs/sha256:' "$log"
+	[ "$(statuses "$log" GET /v2/team/moby/blobs/)" = "401 200 " ]
+	[ "$(ls "$TMP/.cache/scprof/blobs/sha256" | wc -l)" -eq 2 ]
+
+	# a chunked push whose token expires after the first chunk
+	start_hold hold-patch 4 PATCH /v2/team/chunked/blobs/uploads/ 2
+	login_expiring
+	run_scprof push --plain-http --chunk-size 4000 "$TMP/moby.json" "$HOLD/team/chunked:v1"
+	log=$BATS_FILE_TMPDIR/hold-patch/log
+	grep -q '^holding PATCH /v2/team/chunked/blobs/uploads/' "$log"
+	[ "$(statuses "$log" PATCH /v2/team/chunked/blobs/uploads/)" = "202 401 202 202 202 " ]
+	echo 300 > "$BATS_FILE_TMPDIR/token-control"
+	run_scprof pull --plain-http --no-cache -o "$TMP/chunked.json" "$EXPIRING/team/chunked:v1"
+	cmp "$TMP/expected.json" "$TMP/chunked.json"
+}
+
+@test "a token server that gives expired tokens or fails: one line, nothing written or cached" {
+	login_expiring
+	run_scprof push --plain-http "$TMP/moby.json" "$EXPIRING/team/fail:v1"
+
+	# tokens that have expired when they are issued
+	echo -1 > "$BATS_FILE_TMPDIR/token-control"
+	run_scprof 2 pull --plain-http -o "$TMP/out.json" "$EXPIRING/team/fail:v1"
+	assert_output_contains "registry '$EXPIRING' refused a fresh token from its token server for tag 'v1' (401 invalid_token: expired"
+	assert_line_count 1
+	[ "$(grep -c '^token ' "$BATS_FILE_TMPDIR/expiring-token-server/log")" -ge 1 ]
+	[ ! -e "$TMP/out.json" ]
+	[ -z "$(find "$TMP/.cache" -type f 2>/dev/null)" ]
+
+	# a token server that fails after one token, which expires before the layer is fetched
+	echo "3 1" > "$BATS_FILE_TMPDIR/token-control"
+	start_hold hold-fail 4 GET /blobs/sha256: 1
+	login_expiring
+	run_scprof 2 pull --plain-http -o "$TMP/out.json" "$HOLD/team/fail:v1"
+	assert_output_contains "the token server of registry '$HOLD' answered 503"
+	assert_line_count 1
+	[ "$(statuses "$BATS_FILE_TMPDIR/hold-fail/log" GET /v2/team/fail/blobs/)" = "401 " ]
+	[ ! -e "$TMP/out.json" ]
+	[ -z "$(find "$TMP" -maxdepth 1 -name '.out.json*')" ]
+	# the manifest was fetched and checked, but the pull failed: the cache is untouched
+	[ -z "$(find "$TMP/.cache" -type f 2>/dev/null)" ]
+
+	# the same in the middle of a chunked push: no manifest is pushed
+	echo "3 1" > "$BATS_FILE_TMPDIR/token-control"
+	start_hold hold-fail-push 4 PATCH /v2/team/half/blobs/uploads/ 2
+	login_expiring
+	run_scprof 2 push --plain-http --chunk-size 4000 "$TMP/moby.json" "$HOLD/team/half:v1"
+	assert_output_contains "the token server of registry '$HOLD' answered 503"
+	assert_line_count 1
+	echo 300 > "$BATS_FILE_TMPDIR/token-control"
+	run_scprof 2 pull --plain-http "$EXPIRING/team/half:v1"
+	assert_output_contains "tag 'v1' not found"
+}
+
+@test "oci:// bases in a TLS registry: --ca-file and credentials for every command that resolves" {
+	cd "$TMP"
+	# app.json -> NAME mid (./profiles) -> oci://TLS/bases/tls:v1 (alice's, over TLS)
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}\n' > tls-base.json
+	run bash -c "echo s3cret-pw | '$SCPROF' push --ca-file '$CA' --username alice tls-base.json '$TLS/bases/tls:v1'"
+	[ "$status" -eq 0 ]
+	mkdir profiles
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "baseProfileName": "oci://%s/bases/tls:v1",\n "syscalls": [{"names": ["rmdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}\n' "$TLS" > profiles/mid.json
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "baseProfileName": "mid",\n "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}\n' > app.json
+
+	# --username: the password from stdin, for the registry of the first oci:// base
+	run bash -c "echo s3cret-pw | '$SCPROF' resolve --ca-file '$CA' --username alice -o flat.json app.json"
+	[ "$status" -eq 0 ]
+	assert_output_not_contains s3cret-pw
+	grep -q '"mkdirat"' flat.json
+	grep -q '"rmdir"' flat.json
+
+	# without the CA, or without credentials: one line, at the profile naming the base
+	# (with an empty cache: a base's tag is trusted for 24 hours once resolved)
+	rm -r "$TMP/.cache/scprof"
+	run_scprof 2 resolve -o out.json app.json
+	assert_line_count 1
+	assert_output_contains "./profiles/mid.json:1:56: cannot pull base profile 'oci://$TLS/bases/tls:v1': TLS with registry '$TLS' failed:"
+	assert_output_contains "(see --ca-file, --plain-http)"
+	run_scprof 2 resolve --ca-file "$CA" -o out.json app.json
+	assert_line_count 1
+	assert_output_contains "registry '$TLS' wants credentials for tag 'v1' (401)"
+	[ ! -e out.json ]
+	run bash -c "'$SCPROF' resolve --ca-file '$CA' --username alice app.json < /dev/null"
+	[ "$status" -eq 2 ]
+	assert_output_contains "--username reads the password from stdin, which gave none"
+	run bash -c "'$SCPROF' resolve --ca-file '$CA' --username alice - < app.json"
+	[ "$status" -eq 2 ]
+	assert_output_contains "which held a profile"
+
+	# the credential files, for every command that resolves bases
+	mkdir -p "$XDG_RUNTIME_DIR/containers"
+	printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$TLS" "$(printf alice:s3cret-pw | base64)" \
+		> "$XDG_RUNTIME_DIR/containers/auth.json"
+	run_scprof emulate --ca-file "$CA" app.json mkdir
+	assert_output_contains "ERRNO(13)"
+	run_scprof diff --ca-file "$CA" app.json flat.json
+	[ -z "$output" ]
+	"$SCPROF" compile --ca-file "$CA" -f c app.json > a.c
+	"$SCPROF" compile -f c flat.json > f.c
+	cmp a.c f.c
+	run_scprof validate --ca-file "$CA" app.json
+	echo '{"defaultAction": "SCMP_ACT_ALLOW"}' > empty.json
+	run_scprof merge --ca-file "$CA" empty.json app.json
+	assert_output_contains '"mkdirat"'
+	run_scprof k8s install --ca-file "$CA" --root "$TMP/seccomp" app.json
+	grep -q '"mkdirat"' "$TMP/seccomp/app.json"
+	run_scprof k8s crd --ca-file "$CA" app.json
+	assert_output_contains mkdirat
+	run_scprof 1 run --ca-file "$CA" -p app.json -- mkdir d1
+	assert_output_contains "Permission denied"
+	# without --ca-file each says so in one line, and writes nothing
+	rm -r "$TMP/.cache/scprof"
+	for cmd in "resolve" "emulate" "diff flat.json" "compile -f c" "validate" "merge empty.json" \
+		"k8s install --root $TMP/seccomp2" "k8s crd"; do
+		args=(app.json)
+		[ "$cmd" = emulate ] && args=(app.json mkdir)
+		run_scprof 2 $cmd "${args[@]}"
+		assert_line_count 1
+		assert_output_contains "TLS with registry '$TLS' failed"
+	done
+	[ ! -e "$TMP/seccomp2" ]
+	run_scprof 125 run -p app.json -- mkdir d2
+	assert_line_count 1
+	assert_output_contains "TLS with registry '$TLS' failed"
+	[ ! -e d2 ]
+
+	# run reads the password's line only: CMD gets the rest of stdin
+	rm "$XDG_RUNTIME_DIR/containers/auth.json"
+	run bash -c "printf 's3cret-pw\nfor CMD\n' | '$SCPROF' run --ca-file '$CA' --username alice -p app.json -- sh -c 'cat; mkdir d3'"
+	[ "$status" -eq 1 ]
+	assert_output_contains "for CMD"
+	assert_output_contains "Permission denied"
+	assert_output_not_contains s3cret-pw
+
+	# the password goes to that registry only: a base on another one gets none
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "baseProfileName": "oci://%s/team/nothing:v1"}\n' "$TLS_TOKEN" > next.json
+	run bash -c "echo s3cret-pw | '$SCPROF' push --ca-file '$CA' --username alice --no-resolve next.json '$TLS/bases/next:v1'"
+	[ "$status" -eq 0 ]
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "baseProfileName": "oci://%s/bases/next:v1"}\n' "$TLS" > two.json
+	run bash -c "echo s3cret-pw | '$SCPROF' resolve --ca-file '$CA' --username alice two.json"
+	[ "$status" -eq 2 ]
+	assert_line_count 1
+	assert_output_contains "registry '$TLS_TOKEN' wants credentials for tag 'v1' (401)"
+	assert_output_not_contains "not sending credentials"
+}
+
+@test "oci:// bases in a plain HTTP registry: --plain-http, --verify-key, --no-cache" {
+	cd "$TMP"
+	# app.json -> oci://PLAIN/bases/top:v1 -> oci://PLAIN/bases/low:v1
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}\n' > low.json
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "baseProfileName": "oci://%s/bases/low:v1",\n "syscalls": [{"names": ["rmdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}\n' "$PLAIN" > top.json
+	run_scprof keygen signer
+	run_scprof keygen other
+	run_scprof push --plain-http --sign-key signer.key low.json "$PLAIN/bases/low:v1"
+	run_scprof push --plain-http --sign-key signer.key --no-resolve top.json "$PLAIN/bases/top:v1"
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "baseProfileName": "oci://%s/bases/top:v1"}\n' "$PLAIN" > app.json
+
+	run_scprof resolve --plain-http --no-cache app.json
+	assert_output_contains '"mkdirat"'
+	assert_output_contains '"rmdir"'
+	[ ! -e "$TMP/.cache/scprof" ]
+	run_scprof 2 resolve -o out.json app.json
+	assert_line_count 1
+	assert_output_contains "app.json:1:56: cannot pull base profile 'oci://$PLAIN/bases/top:v1': TLS with registry '$PLAIN' failed"
+	[ ! -e out.json ]
+	run_scprof emulate --plain-http app.json mkdirat
+	assert_output_contains "ERRNO(13)"
+
+	# signatures: --verify-key, the default keys, --insecure-skip-verify
+	run_scprof resolve --plain-http --verify-key signer.pub app.json
+	run_scprof 2 resolve --plain-http --verify-key other.pub app.json
+	assert_line_count 1
+	assert_output_contains "cannot pull base profile 'oci://$PLAIN/bases/top:v1': no signature of '$PLAIN/bases/top:v1'"
+	mkdir -p .config/scprof/keys
+	cp other.pub .config/scprof/keys/
+	run_scprof 2 compile --plain-http -f c app.json
+	assert_output_contains "verifies with the key"
+	run_scprof compile --plain-http --insecure-skip-verify -f c app.json
+	run_scprof 2 compile --plain-http --insecure-skip-verify --verify-key signer.pub app.json
+	assert_output_contains "exclude each other"
+	rm -r .config/scprof/keys
+
+	# a tag of a base is trusted for 24 hours once resolved, unless --no-cache
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat", "unlink"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}\n' > low.json
+	run_scprof push --plain-http --sign-key signer.key low.json "$PLAIN/bases/low:v1"
+	run_scprof resolve --plain-http app.json
+	assert_output_not_contains '"unlink"'
+	run_scprof resolve --plain-http --no-cache app.json
+	assert_output_contains '"unlink"'
+
+	# push resolves with its own registry options
+	run_scprof push --plain-http app.json "$PLAIN/apps/app:v1"
+	run_scprof pull --plain-http "$PLAIN/apps/app:v1"
+	assert_output_contains '"rmdir"'
+	rm -r "$TMP/.cache/scprof"
+	run_scprof 2 push app.json "oci:$TMP/layout:v1"
+	assert_output_contains "TLS with registry '$PLAIN' failed"
+}
+
+@test "registry: a tampered layer is a digest mismatch; a layer over 1 MiB is refused unless --max-size; nothing written or cached" {
+	cd "$TMP"
+	run_scprof push --plain-http moby.json "$PLAIN/profiles/tampered:v1"
+	run_scprof 2 pull --plain-http -o out.json "$FLAKY/profiles/tampered:v1"
+	assert_output_contains "digest mismatch: layer 'sha256:"
+	assert_output_contains "of '$FLAKY/profiles/tampered:v1' has digest sha256:"
+	assert_line_count 1
+	grep -q '^tampering /v2/profiles/tampered/blobs/' "$BATS_FILE_TMPDIR/flaky/log"
+	[ ! -e out.json ]
+	[ -z "$(find "$TMP" -maxdepth 1 -name '.out.json*')" ]
+	[ ! -e "$TMP/.cache/scprof" ]
+
+	# a valid profile of 1.2 MiB (JSON with room to spare), as a layout, then in the registry
+	run_scprof push app.json "oci:$TMP/big:v1"
+	layout_set "$TMP/big" v1 '
+data = b"{\"defaultAction\": \"SCMP_ACT_ERRNO\"" + b" " * (1200 * 1024) + b"}\n"
+m["layers"][0].update(put(data))'
+	run_scprof 2 pull -o out.json "oci:$TMP/big:v1"
+	assert_output_contains "layer 'sha256:"
+	assert_output_contains "is 1228836 bytes, larger than the limit of 1048576 bytes (--max-size)"
+	assert_line_count 1
+	run skopeo copy --all "oci:$TMP/big:v1" --dest-tls-verify=false "docker://$PLAIN/profiles/big:v1"
+	[ "$status" -eq 0 ]
+	run_scprof 2 pull --plain-http -o out.json "$PLAIN/profiles/big:v1"
+	assert_output_contains "is 1228836 bytes, larger than the limit of 1048576 bytes (--max-size)"
+	assert_line_count 1
+	[ ! -e out.json ]
+	[ ! -e "$TMP/.cache/scprof" ]
+	run_scprof pull --plain-http --max-size 2000000 -o out.json "$PLAIN/profiles/big:v1"
+	[ "$(stat -c %s out.json)" -eq 1228836 ]
+}
+
+@test "oci:// bases in a registry: missing, and a cycle, one line each" {
+	cd "$TMP"
+	printf '{"defaultAction": "SCMP_ACT_ERRNO", "baseProfileName": "oci://%s/bases/nothing:v1"}\n' "$PLAIN" > missing.json
+	run_scprof 2 resolve --plain-http -o out.json missing.json
+	assert_line_count 1
+	assert_output_contains "missing.json:1:56: cannot pull base profile 'oci://$PLAIN/bases/nothing:v1': tag 'v1' not found in '$PLAIN/bases/nothing' (404: MANIFEST_UNKNOWN"
+	[ ! -e out.json ]
+
+	printf '{"defaultAction": "SCMP_ACT_ERRNO", "baseProfileName": "oci://%s/bases/loop:v1"}\n' "$PLAIN" > loop.json
+	run_scprof push --plain-http --no-resolve loop.json "$PLAIN/bases/loop:v1"
+	run_scprof 2 compile --plain-http -o out.bpf loop.json
+	assert_line_count 1
+	assert_output_contains "base profiles form a cycle: loop.json -> oci://$PLAIN/bases/loop:v1 -> oci://$PLAIN/bases/loop:v1"
+	[ ! -e out.bpf ]
 }

@@ -341,6 +341,18 @@ static void test_challenge(void **state UNUSED)
 		     OCI_AUTH_BEARER, "https://t", NULL, NULL);
 	challenge_ok("Bearer", OCI_AUTH_BEARER, NULL, NULL, NULL);
 
+	/* docker-registry 2.8's answer to an expired token */
+	static const char expired[] =
+		"Bearer realm=\"http://127.0.0.1:5000/token\",service=\"scprof-test\","
+		"scope=\"repository:a/b:pull\",error=\"invalid_token\"";
+	assert_int_equal(oci_challenge_parse(expired, strlen(expired), &c), 0);
+	assert_string_equal(c.error, "invalid_token");
+	assert_string_equal(c.scope, "repository:a/b:pull");
+	oci_challenge_release(&c);
+	assert_int_equal(oci_challenge_parse("Bearer realm=r", 14, &c), 0);
+	assert_null(c.error);
+	oci_challenge_release(&c);
+
 	assert_int_equal(oci_challenge_parse("", 0, &c), -EINVAL);
 	assert_int_equal(oci_challenge_parse("Negotiate abc", 13, &c), -EINVAL);
 	assert_int_equal(oci_challenge_parse("Bearer realm=\"open", 18, &c), -EINVAL);
