@@ -1476,7 +1476,8 @@ static void free_finding(struct scprof_lint_finding *f)
 
 void scprof_lint_finish(struct scprof_lint *l)
 {
-	qsort(l->images, l->n_images, sizeof(*l->images), cmp_image);
+	if (l->n_images)
+		qsort(l->images, l->n_images, sizeof(*l->images), cmp_image);
 	size_t kept = 0;
 	for (size_t i = 0; i < l->n_waiting; i++) {
 		struct waiting *w = &l->waiting[i];
