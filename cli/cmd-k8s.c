@@ -19,6 +19,7 @@
 	"  lint       check workloads against the Pod Security Standards and\n"          \
 	"             seccomp practice\n"                                                \
 	"  install    write profiles into the kubelet's seccomp directory\n"             \
+	"  sync       keep that directory in step with profiles in registries\n"         \
 	"  crd        a profile as a Security Profiles Operator SeccompProfile\n"        \
 	"  kind-config  a kind cluster that mounts a profile directory on every node\n"  \
 	"  check-default  is a workload ready for RuntimeDefault? (the calls the\n"      \
@@ -823,6 +824,7 @@ int cmd_k8s(int argc, char **argv)
 		{ "crd", cmd_crd },
 		{ "kind-config", cmd_kind_config },
 		{ "check-default", cmd_k8s_check_default },
+		{ "sync", cmd_k8s_sync },
 	};
 	if (argc < 2)
 		return cli_usage_error("k8s", "no subcommand given");
