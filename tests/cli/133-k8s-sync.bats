@@ -536,3 +536,16 @@ PY
 	[[ $stderr == *"invalid repository name"* ]]
 	[ ! -e "$ROOT" ]
 }
+
+@test "deploy/k8s/daemonset.yaml: baseline finds only the hostPath, restricted adds only the root user" {
+	m=$SCPROF_SRCDIR/deploy/k8s/daemonset.yaml
+	ids() {
+		python3 -c 'import json, sys; print(" ".join(f["id"] for f in json.load(sys.stdin)["findings"]))'
+	}
+	# the Namespace in front is skipped, with a note on stderr
+	run --separate-stderr -1 "$SCPROF" k8s lint --level baseline --format json "$m"
+	[ "$(ids <<<"$output")" = hostPathVolumes ]
+	[[ $stderr == *"skipped: Namespace is not a Pod"* ]]
+	run --separate-stderr -1 "$SCPROF" k8s lint --level restricted --format json "$m"
+	[ "$(ids <<<"$output")" = "runAsNonRoot runAsUser restrictedVolumes" ]
+}
