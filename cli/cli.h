@@ -89,6 +89,8 @@ int cli_resolve_option(const char *cmd, int opt, const char *arg);
 int cli_load_profile_unresolved(const char *source, struct scprof_profile **out);
 /* Resolve the bases of @p (loaded from @source) as cli_load_profile() does; prints the error. */
 int cli_resolve_bases(struct scprof_profile *p, const char *source);
+/* The same without printing: 0 or a negative errno with *err. */
+int cli_flatten(struct scprof_profile *p, const char *source, struct scprof_error **err);
 
 /* Options every command that builds a filter shares: --arch, --caps, --kernel, --native. */
 #define CLI_CONTEXT_OPTIONS                                                                   \
@@ -156,6 +158,15 @@ char *cli_name_from_path(const char *path);
 /* Print a document tree as pretty JSON to stdout. */
 void cli_print_json(const struct node *doc);
 
+/* The kubelet's seccomp directory (cli/cmd-k8s.c), for k8s install and k8s sync. */
+/* --subdir: a relative path of plain names (letters, digits, '.', '_', '-'; no '..'). */
+bool cli_k8s_plain_subdir(const char *s);
+/*
+ * mkdir -p ROOT/SUBDIR (@subdir may be NULL; ROOT's parent must exist) and check that
+ * no symbolic link leads out of @root: the directory (caller frees), or NULL (printed).
+ */
+char *cli_k8s_seccomp_dir(const char *root, const char *subdir);
+
 /* Subcommands: cli/cmd-<verb>.c. */
 int cmd_validate(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
@@ -172,6 +183,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_k8s(int argc, char **argv);
 int cmd_k8s_check_default(int argc, char **argv); /* cli/cmd-k8s-check.c */
+int cmd_k8s_sync(int argc, char **argv); /* cli/cmd-k8s-sync.c */
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "config.h"
 #include "format/node.h"
+#include "k8s/sync.h"
 #include "scprof/lint.h"
 #include "scprof/pod.h"
 #include "scprof/profile.h"
@@ -18,6 +19,7 @@
 	"  lint       check workloads against the Pod Security Standards and\n"          \
 	"             seccomp practice\n"                                                \
 	"  install    write profiles into the kubelet's seccomp directory\n"             \
+	"  sync       keep that directory in step with profiles in registries\n"         \
 	"  crd        a profile as a Security Profiles Operator SeccompProfile\n"        \
 	"  kind-config  a kind cluster that mounts a profile directory on every node\n"  \
 	"  check-default  is a workload ready for RuntimeDefault? (the calls the\n"      \
@@ -436,15 +438,10 @@ static int cmd_lint(int argc, char **argv)
 /* A file or directory name: no separators, not "." or "..", nothing hidden. */
 static bool plain_name(const char *s, size_t n)
 {
-	if (!n || s[0] == '.' || n > 200)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(isalnum((unsigned char)s[i]) || strchr("._-", s[i])))
-			return false;
-	return true;
+	return sync_plain_name(s, n);
 }
 
-static bool plain_subdir(const char *s)
+bool cli_k8s_plain_subdir(const char *s)
 {
 	while (*s) {
 		size_t n = strcspn(s, "/");
@@ -509,6 +506,24 @@ static int make_dirs(const char *root, const char *sub)
 	return r;
 }
 
+char *cli_k8s_seccomp_dir(const char *root, const char *subdir)
+{
+	if (make_dirs(root, subdir) < 0)
+		return NULL;
+	char *dir = subdir ? xasprintf("%s/%s", root, subdir) : xstrdup(root);
+	/* a symlink among the directories must not lead out of the root */
+	_cleanup_free_ char *real_root = realpath(root, NULL);
+	_cleanup_free_ char *real_dir = realpath(dir, NULL);
+	size_t k = real_root ? strlen(real_root) : 0;
+	if (!real_root || !real_dir || strncmp(real_dir, real_root, k) ||
+	    (real_dir[k] && real_dir[k] != '/' && k > 1)) {
+		cli_error("'%s' leads outside the seccomp root '%s'", dir, root);
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
 static int cmd_install(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -542,7 +557,7 @@ static int cmd_install(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("k8s install", "no profile given");
-	if (subdir && !plain_subdir(subdir))
+	if (subdir && !cli_k8s_plain_subdir(subdir))
 		return cli_usage_error(
 			"k8s install",
 			"--subdir '%s' must be a relative path of plain names (letters, digits, '.', '_', '-'; no '..')",
@@ -580,20 +595,9 @@ static int cmd_install(int argc, char **argv)
 			}
 		scprof_profile_free(p);
 	}
-	if (rc == EXIT_OK && make_dirs(root, subdir) < 0)
+	_cleanup_free_ char *dir = rc == EXIT_OK ? cli_k8s_seccomp_dir(root, subdir) : NULL;
+	if (!dir && rc == EXIT_OK)
 		rc = EXIT_USAGE;
-	_cleanup_free_ char *dir = subdir ? xasprintf("%s/%s", root, subdir) : xstrdup(root);
-	if (rc == EXIT_OK) {
-		/* a symlink among the directories must not lead out of the root */
-		_cleanup_free_ char *real_root = realpath(root, NULL);
-		_cleanup_free_ char *real_dir = realpath(dir, NULL);
-		size_t k = real_root ? strlen(real_root) : 0;
-		if (!real_root || !real_dir || strncmp(real_dir, real_root, k) ||
-		    (real_dir[k] && real_dir[k] != '/' && k > 1)) {
-			cli_error("'%s' leads outside the seccomp root '%s'", dir, root);
-			rc = EXIT_USAGE;
-		}
-	}
 	for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
 		_cleanup_free_ char *path = xasprintf("%s/%s.json", dir, names[i]);
 		_cleanup_error_ struct scprof_error *err = NULL;
@@ -821,6 +825,7 @@ int cmd_k8s(int argc, char **argv)
 		{ "crd", cmd_crd },
 		{ "kind-config", cmd_kind_config },
 		{ "check-default", cmd_k8s_check_default },
+		{ "sync", cmd_k8s_sync },
 	};
 	if (argc < 2)
 		return cli_usage_error("k8s", "no subcommand given");

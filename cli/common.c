@@ -35,13 +35,12 @@ int cli_resolve_option(const char *cmd, int opt, const char *arg)
 	return cli_base_oci_option(cmd, opt, arg);
 }
 
-int cli_resolve_bases(struct scprof_profile *p, const char *source)
+int cli_flatten(struct scprof_profile *p, const char *source, struct scprof_error **err)
 {
-	_cleanup_error_ struct scprof_error *err = NULL;
 	struct scprof_flatten_opts o;
 
 	if (resolve_opts.off)
-		return EXIT_OK;
+		return 0;
 	scprof_flatten_opts_init(&o);
 	o.dirs = resolve_opts.dirs;
 	o.n_dirs = resolve_opts.n_dirs;
@@ -49,7 +48,14 @@ int cli_resolve_bases(struct scprof_profile *p, const char *source)
 	o.fetch = cli_base_oci_fetch;
 	if (source && !strcmp(source, "-"))
 		cli_base_oci_stdin();
-	if (scprof_profile_flatten(p, source, &o, &err) < 0)
+	return scprof_profile_flatten(p, source, &o, err);
+}
+
+int cli_resolve_bases(struct scprof_profile *p, const char *source)
+{
+	_cleanup_error_ struct scprof_error *err = NULL;
+
+	if (cli_flatten(p, source, &err) < 0)
 		return cli_report(err);
 	return EXIT_OK;
 }

@@ -31,7 +31,7 @@ static const struct command commands[] = {
 	{ "pull", cmd_pull, "pull a profile from an OCI artifact" },
 	{ "keygen", cmd_keygen, "write a key pair to sign and verify OCI artifacts" },
 	{ "k8s", cmd_k8s,
-	  "Kubernetes: lint workloads, install profiles, check readiness for RuntimeDefault" },
+	  "Kubernetes: lint workloads, install and sync profiles, check readiness for RuntimeDefault" },
 };
 
 static void usage(FILE *f)

@@ -95,6 +95,25 @@ SCPROF_PUBLIC int scprof_oci_pull(const char *ref, const char *platform,
 				  struct scprof_error **err);
 
 /*
+ * What @ref names now, without fetching it: the digest of its manifest or
+ * index ("sha256:...", into @digest), as the registry (HEAD, else GET) or the
+ * layout's index.json says, or the digest @ref holds.  No signature is
+ * checked here; scprof_oci_pull_digest() does.  Returns 0, or a negative errno
+ * with *err in one line.
+ */
+SCPROF_PUBLIC int scprof_oci_resolve(const char *ref, const struct scprof_oci_opts *opts,
+				     char digest[72], struct scprof_error **err);
+
+/*
+ * scprof_oci_pull() of @digest in @ref's repository or layout, whatever tag
+ * @ref names: a digest scprof_oci_resolve() gave.  Signatures, when
+ * opts->verify_keys asks for them, must be about @digest.
+ */
+SCPROF_PUBLIC int scprof_oci_pull_digest(const char *ref, const char *digest, const char *platform,
+					 const struct scprof_oci_opts *opts,
+					 struct scprof_oci_pulled *out, struct scprof_error **err);
+
+/*
  * A new ECDSA P-256 key pair for signatures, as PEM text: *private_pem
  * (PKCS#8, unencrypted) and *public_pem (SubjectPublicKeyInfo); caller frees
  * both (and should wipe the private one).

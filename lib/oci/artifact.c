@@ -678,3 +678,79 @@ void scprof_oci_keys_free(char **keys, size_t n)
 		free(keys[i]);
 	free(keys);
 }
+
+/*
+ * Resolve and pull-by-digest apart, for callers that pull only when a tag moved
+ * (scprof k8s sync): what they compare, record and install is then the same
+ * digest, even when the tag moves again in between.
+ */
+int scprof_oci_resolve(const char *ref, const struct scprof_oci_opts *opts,
+		       char digest[OCI_DIGEST_LEN + 1], struct scprof_error **err)
+{
+	struct scprof_oci_opts defaults;
+	struct strbuf body = STRBUF_INIT;
+	_cleanup_free_ char *media_type = NULL;
+	struct target t;
+	int r;
+
+	digest[0] = '\0';
+	if (!opts) {
+		scprof_oci_opts_init(&defaults);
+		opts = &defaults;
+	}
+	r = target_open(ref, opts, false, &t, err);
+	if (r < 0)
+		goto out;
+	if (t.ref.digest[0])
+		strcpy(digest, t.ref.digest);
+	else if (t.reg)
+		r = oci_registry_resolve(t.reg, t.ref.tag, digest, &media_type, &body, err);
+	else
+		r = oci_layout_resolve(t.ref.dir, t.ref.tag,
+				       opts->max_size > SCPROF_OCI_MAX_SIZE ? opts->max_size :
+									      SCPROF_OCI_MAX_SIZE,
+				       digest, &media_type, err);
+out:
+	if (r < 0)
+		digest[0] = '\0';
+	strbuf_release(&body);
+	target_release(&t);
+	return r;
+}
+
+int scprof_oci_pull_digest(const char *ref, const char *digest, const char *platform,
+			   const struct scprof_oci_opts *opts, struct scprof_oci_pulled *out,
+			   struct scprof_error **err)
+{
+	struct scprof_oci_opts defaults;
+	struct oci_platform want;
+	struct target t;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (!oci_digest_valid(digest))
+		return error_set(err, -EINVAL, "invalid digest '%.80s' (sha256:<64 hex digits>)",
+				 digest);
+	if (!opts) {
+		scprof_oci_opts_init(&defaults);
+		opts = &defaults;
+	}
+	if (platform) {
+		r = oci_platform_parse(platform, &want, err);
+		if (r < 0)
+			return r;
+	} else {
+		oci_platform_host(&want);
+	}
+	r = target_open(ref, opts, false, &t, err);
+	if (r == 0) {
+		/* the digest decides, as it does for a reference that holds both */
+		strcpy(t.ref.digest, digest);
+		r = pull(&t, &want, opts, out, err);
+	}
+	if (r < 0)
+		scprof_oci_pulled_release(out);
+	target_release(&t);
+	oci_platform_release(&want);
+	return r;
+}
