@@ -209,6 +209,84 @@ static void test_scan(void **state)
 	strbuf_release(&want);
 }
 
+/* Lines far longer than the part mapped past a chunk, across chunk ends; one over the limit. */
+static void test_scan_long_lines(void **state)
+{
+	_cleanup_free_ char *p = path_of("long.log"), *o = path_of("long.out");
+	(void)state;
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	uint64_t lines = 0, bytes = 0;
+	static const size_t lens[] = { 100, 300000, 7, 700000, 50, AUDIT_LINE_MAX + 10, 3, 200000 };
+	for (unsigned r = 0; r < 4; r++)
+		for (size_t i = 0; i < ARRAY_SIZE(lens); i++) {
+			for (size_t k = 0; k < lens[i]; k++)
+				fputc(k ? 'x' : 'S', f);
+			fputc('\n', f);
+			if (lens[i] <= AUDIT_LINE_MAX) {
+				lines++;
+				bytes += lens[i];
+			}
+		}
+	fclose(f);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	assert_int_equal(fstat(fd, &st), 0);
+	for (unsigned workers = 1; workers <= 2; workers++) {
+		struct counter c[2] = { { 0 } };
+		void *ctxs[2] = { &c[0], &c[1] };
+		uint64_t overlong = 0;
+		FILE *out = fopen(o, "w");
+		assert_int_equal(audit_scan_file(fd, (uint64_t)st.st_size, workers, ctxs,
+						 count_line, out, &overlong, NULL),
+				 0);
+		fclose(out);
+		assert_int_equal(c[0].lines + c[1].lines, lines);
+		assert_int_equal(c[0].bytes + c[1].bytes, bytes);
+		assert_int_equal(overlong, 4);
+	}
+	close(fd);
+}
+
+static const char *shrink_path;
+
+/* The first line handled cuts the file short: the mapped pages past the end raise SIGBUS. */
+static void shrink_line(void *ctx, const char *line, size_t len, struct strbuf *out)
+{
+	(void)ctx;
+	(void)line;
+	(void)len;
+	(void)out;
+	if (shrink_path && truncate(shrink_path, 0) == 0)
+		shrink_path = NULL;
+}
+
+static void test_scan_shrinks(void **state)
+{
+	_cleanup_free_ char *p = path_of("shrink.log"), *o = path_of("shrink.out");
+	(void)state;
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	for (unsigned i = 0; i < 400000; i++)
+		fprintf(f, "line %u\n", i);
+	fclose(f);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	assert_int_equal(fstat(fd, &st), 0);
+	shrink_path = p;
+	struct counter c = { 0 };
+	void *ctxs[1] = { &c };
+	uint64_t overlong = 0;
+	struct scprof_error *err = NULL;
+	FILE *out = fopen(o, "w");
+	assert_true(audit_scan_file(fd, (uint64_t)st.st_size, 1, ctxs, shrink_line, out, &overlong,
+				    &err) < 0);
+	fclose(out);
+	assert_non_null(strstr(err->msg, "the file shrank while it was read"));
+	scprof_error_free(err);
+	close(fd);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -225,10 +303,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_and_gzip),
-		cmocka_unit_test(test_overlong),
-		cmocka_unit_test(test_follow),
-		cmocka_unit_test(test_scan),
+		cmocka_unit_test(test_plain_and_gzip),	cmocka_unit_test(test_overlong),
+		cmocka_unit_test(test_follow),		cmocka_unit_test(test_scan),
+		cmocka_unit_test(test_scan_long_lines), cmocka_unit_test(test_scan_shrinks),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
