@@ -122,8 +122,32 @@ bool audit_format_time(int64_t sec, unsigned msec, char sep, char buf[static 32]
 	return true;
 }
 
-/* @s as a JSON string, at most 6 bytes a byte plus 2; bytes that are not UTF-8 become U+FFFD. */
-static char *put_str(char *p, const char *str)
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * The bytes of @w that put_str() cannot copy as they are (below 0x20, '"',
+ * '\\', 0x7f and above), each as its top bit; exact up to the first one, which
+ * is all that is used.
+ */
+static inline uint64_t special_bytes(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\'), d = w ^ (ones * 0x7f);
+	return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+		((d - ones) & ~d) | w) &
+	       high;
+}
+#define WORDS 1
+#else
+#define WORDS 0
+#endif
+
+/*
+ * @s as a JSON string, at most 6 bytes a byte plus 2; bytes that are not UTF-8
+ * become U+FFFD.  With @words, @s may be read 8 bytes at a time up to 7 bytes
+ * past its end (a record's own strings), and up to 7 bytes more than the
+ * string's are written.
+ */
+static char *put_str_words(char *p, const char *str, bool words)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
@@ -140,6 +164,22 @@ static char *put_str(char *p, const char *str)
 	*p++ = '"';
 	for (;;) {
 		unsigned char c = *s;
+#if WORDS
+		if (words) {
+			uint64_t w, m;
+			memcpy(&w, s, 8);
+			memcpy(p, s, 8);
+			if (!(m = special_bytes(w))) {
+				p += 8;
+				s += 8;
+				continue;
+			}
+			unsigned i = (unsigned)__builtin_ctzll(m) / 8;
+			p += i;
+			s += i;
+			c = *s;
+		}
+#endif
 		if (plain[c]) {
 			*p++ = (char)c;
 			s++;
@@ -178,10 +218,32 @@ static char *put_str(char *p, const char *str)
 	return p;
 }
 
+/* A string of the record @r: its own (in r->strs, with room to read past) go by words. */
+static char *put_str(char *p, const struct audit_record *r, const char *str)
+{
+	bool own = str && r->strs && str >= r->strs && str < r->strs + r->strs_len;
+	return put_str_words(p, str, own);
+}
+
+/* A name from scprof's own tables (plain ASCII identifiers), or null. */
+static char *put_name(char *p, const char *name)
+{
+	if (!name) {
+		LIT(p, "null");
+		return p;
+	}
+	size_t n = strlen(name);
+	*p++ = '"';
+	memcpy(p, name, n);
+	p += n;
+	*p++ = '"';
+	return p;
+}
+
 size_t audit_record_json_max(const struct audit_record *r)
 {
 	/* the fixed members take under 600 bytes; a string byte takes at most 6 */
-	return 600 + 6 * r->strs_len;
+	return 608 + 6 * r->strs_len;
 }
 
 char *audit_record_json_put(const struct audit_record *r, char *p)
@@ -223,7 +285,7 @@ char *audit_record_json_put(const struct audit_record *r, char *p)
 	}
 	if (r->have & AUDIT_HAVE_SUBJ) {
 		LIT(p, ",\"subj\":");
-		p = put_str(p, r->subj);
+		p = put_str(p, r, r->subj);
 	}
 	if (r->have & AUDIT_HAVE_PID) {
 		LIT(p, ",\"pid\":");
@@ -231,11 +293,11 @@ char *audit_record_json_put(const struct audit_record *r, char *p)
 	}
 	if (r->have & AUDIT_HAVE_COMM) {
 		LIT(p, ",\"comm\":");
-		p = put_str(p, r->comm);
+		p = put_str(p, r, r->comm);
 	}
 	if (r->have & AUDIT_HAVE_EXE) {
 		LIT(p, ",\"exe\":");
-		p = put_str(p, r->exe);
+		p = put_str(p, r, r->exe);
 	}
 	if (r->have & AUDIT_HAVE_SIG) {
 		LIT(p, ",\"sig\":");
@@ -251,11 +313,11 @@ char *audit_record_json_put(const struct audit_record *r, char *p)
 	LIT(p, ",\"arch_token\":\"");
 	p = put_hex(p, r->arch, 8);
 	LIT(p, "\",\"arch\":");
-	p = put_str(p, r->arch_info ? r->arch_info->name : NULL);
+	p = put_name(p, r->arch_info ? r->arch_info->name : NULL);
 	LIT(p, ",\"syscall\":");
 	p = put_i64(p, r->syscall);
 	LIT(p, ",\"syscall_name\":");
-	p = put_str(p, r->syscall_name);
+	p = put_name(p, r->syscall_name);
 	if (r->have & AUDIT_HAVE_COMPAT) {
 		LIT(p, ",\"compat\":");
 		p = put_u64(p, (uint64_t)r->compat);

@@ -445,8 +445,9 @@ static size_t add_string(struct audit_record *r, struct span s, bool quoted)
 	for (size_t i = 0; hex && i < s.n; i++)
 		hex = hexval(s.p[i]) >= 0;
 	size_t need = (hex ? s.n / 2 : s.n) + 1;
-	if (r->strs_len + need > r->strs_cap) {
-		r->strs_cap = (r->strs_len + need) * 2;
+	/* 8 bytes to spare past the last string, for the JSON writer's word reads */
+	if (r->strs_len + need + 8 > r->strs_cap) {
+		r->strs_cap = (r->strs_len + need + 8) * 2;
 		r->strs = xrealloc(r->strs, r->strs_cap);
 	}
 	size_t off = r->strs_len;
