@@ -51,6 +51,8 @@ struct worker {
  */
 static __thread sigjmp_buf *bus_jump;
 
+bool audit_scan_no_map;
+
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
 	(void)si;
@@ -86,121 +88,110 @@ static ssize_t read_at(int fd, char *buf, size_t n, uint64_t off)
 	return (ssize_t)got;
 }
 
-struct mapping {
-	const char *buf; /* [from, to) of the file */
+/* The part of the file a chunk's lines are taken from: mapped, or read into a buffer. */
+struct window {
+	const char *buf; /* bytes [from, to) of the file */
 	uint64_t from, to;
+	char *rbuf; /* the worker's buffer when read; NULL when mapped */
 };
 
-/* do_chunk()'s walk over the mapping @m, which it may widen for the chunk's last line. */
-static __attribute__((noinline)) int walk_mapped(struct scan *s, void *ctx, uint64_t lo,
-						 uint64_t hi, struct strbuf *out,
-						 uint64_t *overlong, struct mapping *m)
+#define WINDOW_MAX (CHUNK + AUDIT_LINE_MAX + 1 + 4096)
+
+/* Widen @w to end at @to; 0 or an errno (ESTALE: the file shrank). */
+static int widen(struct scan *s, struct window *w, uint64_t to)
 {
-	const char *p = m->buf + (lo - m->from), *stop = m->buf + (hi - m->from);
-	const char *end = m->buf + (m->to - m->from);
-	if (lo) {
-		const char *nl = memchr(p - 1, '\n', (size_t)(end - (p - 1)));
-		p = nl ? nl + 1 : end;
+	if (w->rbuf) {
+		ssize_t got =
+			read_at(s->fd, w->rbuf + (w->to - w->from), (size_t)(to - w->to), w->to);
+		if (got < 0)
+			return (int)-got;
+		if (!got)
+			return ESTALE;
+		w->to += (uint64_t)got;
+		return 0;
 	}
-	while (p < stop) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl && m->to < s->size && m->to < hi + AUDIT_LINE_MAX + 1) {
-			/* the last line goes on: map up to its end, or AUDIT_LINE_MAX */
+	const char *m = map_at(s->fd, w->from, to);
+	if (!m)
+		return errno;
+	munmap((void *)w->buf, (size_t)(w->to - w->from));
+	w->buf = m;
+	w->to = to;
+	return 0;
+}
+
+/*
+ * Hand on the lines that start in [@lo, @hi): the window holds the page before
+ * it, to know whether a line starts at @lo, and a little after it, widened
+ * when the last line needs more.  Returns 0 or an errno.
+ */
+static __attribute__((noinline)) int walk(struct scan *s, void *ctx, uint64_t lo, uint64_t hi,
+					  struct strbuf *out, uint64_t *overlong, struct window *w)
+{
+	uint64_t at = lo;
+	if (lo) {
+		/* a line starts here only after a newline */
+		const char *b = w->buf + (lo - 1 - w->from);
+		const char *nl = memchr(b, '\n', (size_t)(w->to - (lo - 1)));
+		at = nl ? w->from + (uint64_t)(nl - w->buf) + 1 : w->to;
+	}
+	while (at < hi) {
+		const char *p = w->buf + (at - w->from);
+		const char *nl = memchr(p, '\n', (size_t)(w->to - at));
+		if (!nl && w->to < s->size && w->to < hi + AUDIT_LINE_MAX + 1) {
+			/* the last line goes on: up to its end, or AUDIT_LINE_MAX */
 			uint64_t more = hi + AUDIT_LINE_MAX + 1 < s->size ?
 						hi + AUDIT_LINE_MAX + 1 :
 						s->size;
-			const char *w = map_at(s->fd, m->from, more);
-			if (!w)
-				return errno;
-			size_t at = (size_t)(p - m->buf);
-			munmap((void *)m->buf, (size_t)(m->to - m->from));
-			m->buf = w;
-			m->to = more;
-			p = w + at;
-			stop = w + (hi - m->from);
-			end = w + (more - m->from);
+			int e = widen(s, w, more);
+			if (e)
+				return e;
 			continue;
 		}
-		const char *e = nl ? nl : end;
-		if ((size_t)(e - p) > AUDIT_LINE_MAX || (!nl && m->to < s->size))
+		uint64_t end = nl ? w->from + (uint64_t)(nl - w->buf) : w->to;
+		if (end - at > AUDIT_LINE_MAX || (!nl && w->to < s->size))
 			(*overlong)++;
 		else
-			s->fn(ctx, p, (size_t)(e - p), out);
+			s->fn(ctx, p, (size_t)(end - at), out);
 		if (!nl)
 			break;
-		p = nl + 1;
+		at = end + 1;
 	}
 	return 0;
 }
 
-/* do_chunk() over a mapping of the chunk; -1 when the file cannot be mapped. */
-static int map_chunk(struct scan *s, void *ctx, uint64_t k, struct strbuf *out, uint64_t *overlong)
+/*
+ * The lines of chunk @k, from a mapping of it, or read into @rbuf
+ * (WINDOW_MAX bytes) where the file cannot be mapped.  Returns 0 or an errno.
+ */
+static int do_chunk(struct scan *s, void *ctx, uint64_t k, char *rbuf, struct strbuf *out,
+		    uint64_t *overlong)
 {
 	uint64_t lo = k * CHUNK, hi = lo + CHUNK < s->size ? lo + CHUNK : s->size;
-	struct mapping m = { .from = lo ? lo - 4096 : 0 };
-	m.to = hi + TAIL < s->size ? hi + TAIL : s->size;
-	m.buf = map_at(s->fd, m.from, m.to);
-	if (!m.buf)
-		return -1;
+	struct window w = { .from = lo ? lo - 4096 : 0 };
+	uint64_t to = hi + TAIL < s->size ? hi + TAIL : s->size;
+	w.buf = audit_scan_no_map ? NULL : map_at(s->fd, w.from, to);
+	if (!w.buf) {
+		ssize_t got = read_at(s->fd, rbuf, (size_t)(to - w.from), w.from);
+		if (got < 0)
+			return (int)-got;
+		if ((uint64_t)got < to - w.from)
+			return ESTALE;
+		w.buf = w.rbuf = rbuf;
+		w.to = w.from + (uint64_t)got;
+		return walk(s, ctx, lo, hi, out, overlong, &w);
+	}
+	w.to = to;
 	sigjmp_buf jb;
 	int ret;
 	if (sigsetjmp(jb, 0)) {
 		ret = ESTALE;
 	} else {
 		bus_jump = &jb;
-		ret = walk_mapped(s, ctx, lo, hi, out, overlong, &m);
+		ret = walk(s, ctx, lo, hi, out, overlong, &w);
 	}
 	bus_jump = NULL;
-	munmap((void *)m.buf, (size_t)(m.to - m.from));
+	munmap((void *)w.buf, (size_t)(w.to - w.from));
 	return ret;
-}
-
-/*
- * Handle the lines that start in chunk @k, read into @buf (CHUNK + AUDIT_LINE_MAX
- * + 1 bytes): the byte before the chunk, to know whether a line starts there, the
- * chunk, and as much after it as its last line needs.  Returns 0 or an errno.
- */
-static int do_chunk(struct scan *s, void *ctx, uint64_t k, char *buf, struct strbuf *out,
-		    uint64_t *overlong)
-{
-	uint64_t lo = k * CHUNK, hi = lo + CHUNK < s->size ? lo + CHUNK : s->size;
-	uint64_t from = lo ? lo - 1 : 0;
-	/* a little beyond the chunk, for its last line; more below when that is not enough */
-	uint64_t want = hi + TAIL < s->size ? hi + TAIL : s->size;
-	ssize_t got = read_at(s->fd, buf, (size_t)(want - from), from);
-	if (got < 0)
-		return (int)-got;
-	const char *p = buf + (lo - from), *stop = buf + (hi - from);
-	char *end = buf + got;
-	if (lo) {
-		/* a line starts here only after a newline */
-		const char *nl = memchr(p - 1, '\n', (size_t)(end - (p - 1)));
-		p = nl ? nl + 1 : end;
-	}
-	while (p < stop) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl && from + (uint64_t)(end - buf) < s->size &&
-		    (size_t)(end - buf) < CHUNK + AUDIT_LINE_MAX + 1) {
-			/* the last line goes on: read up to its end, or AUDIT_LINE_MAX */
-			uint64_t at = from + (uint64_t)(end - buf);
-			size_t room = CHUNK + AUDIT_LINE_MAX + 1 - (size_t)(end - buf);
-			got = read_at(s->fd, end, room, at);
-			if (got < 0)
-				return (int)-got;
-			end += got;
-			continue;
-		}
-		const char *e = nl ? nl : end;
-		if ((size_t)(e - p) > AUDIT_LINE_MAX ||
-		    (!nl && from + (uint64_t)(end - buf) < s->size))
-			(*overlong)++;
-		else
-			s->fn(ctx, p, (size_t)(e - p), out);
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	return 0;
 }
 
 static bool write_all(int fd, const char *p, size_t n)
@@ -222,7 +213,7 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct scan *s = w->s;
 	uint64_t overlong = 0;
-	char *buf = xmalloc(CHUNK + AUDIT_LINE_MAX + 1);
+	char *buf = xmalloc(WINDOW_MAX);
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
 		if (s->abort || s->next_chunk == s->n_chunks)
@@ -239,9 +230,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 
 		strbuf_reset(&slot->out);
-		int e = map_chunk(s, w->ctx, k, &slot->out, &overlong);
-		if (e < 0)
-			e = do_chunk(s, w->ctx, k, buf, &slot->out, &overlong);
+		int e = do_chunk(s, w->ctx, k, buf, &slot->out, &overlong);
 
 		pthread_mutex_lock(&s->lock);
 		slot->error = e;
@@ -289,13 +278,11 @@ int audit_scan_file(int fd, uint64_t size, unsigned n_workers, void **ctxs, audi
 	}
 	if (!started) {
 		/* no thread: do it all here */
-		_cleanup_free_ char *buf = xmalloc(CHUNK + AUDIT_LINE_MAX + 1);
+		_cleanup_free_ char *buf = xmalloc(WINDOW_MAX);
 		for (uint64_t k = 0; k < s.n_chunks && !ret; k++) {
 			struct strbuf *o = &s.slots[0].out;
 			strbuf_reset(o);
-			int e = map_chunk(&s, ctxs[0], k, o, &s.overlong);
-			if (e < 0)
-				e = do_chunk(&s, ctxs[0], k, buf, o, &s.overlong);
+			int e = do_chunk(&s, ctxs[0], k, buf, o, &s.overlong);
 			if (e)
 				ret = error_set(err, -e, "cannot read the file: %s",
 						audit_scan_error(e));

@@ -29,4 +29,7 @@ typedef void (*audit_scan_line_fn)(void *ctx, const char *line, size_t len, stru
 int audit_scan_file(int fd, uint64_t size, unsigned n_workers, void **ctxs, audit_scan_line_fn fn,
 		    FILE *out, uint64_t *overlong, struct scprof_error **err);
 
+/* For tests: read chunks as where the file cannot be mapped. */
+extern bool audit_scan_no_map;
+
 #endif

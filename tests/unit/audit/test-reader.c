@@ -287,6 +287,16 @@ static void test_scan_shrinks(void **state)
 	close(fd);
 }
 
+/* The same where the file cannot be mapped: read into a buffer. */
+static void test_scan_read(void **state)
+{
+	audit_scan_no_map = true;
+	test_scan(state);
+	test_scan_long_lines(state);
+	test_scan_shrinks(state);
+	audit_scan_no_map = false;
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -306,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_plain_and_gzip),	cmocka_unit_test(test_overlong),
 		cmocka_unit_test(test_follow),		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_scan_long_lines), cmocka_unit_test(test_scan_shrinks),
+		cmocka_unit_test(test_scan_read),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
