@@ -562,8 +562,10 @@ out:
 	return r;
 }
 
-int scprof_oci_pull(const char *ref, const char *platform, const struct scprof_oci_opts *opts,
-		    struct scprof_oci_pulled *out, struct scprof_error **err)
+/* Pull @ref, or with @digest the artifact of that digest in @ref's repository. */
+static int pull_ref(const char *ref, const char *digest, const char *platform,
+		    const struct scprof_oci_opts *opts, struct scprof_oci_pulled *out,
+		    struct scprof_error **err)
 {
 	struct scprof_oci_opts defaults;
 	struct oci_platform want;
@@ -583,13 +585,23 @@ int scprof_oci_pull(const char *ref, const char *platform, const struct scprof_o
 		oci_platform_host(&want);
 	}
 	r = target_open(ref, opts, false, &t, err);
-	if (r == 0)
+	if (r == 0) {
+		/* the digest decides, as it does for a reference that holds both */
+		if (digest)
+			strcpy(t.ref.digest, digest);
 		r = pull(&t, &want, opts, out, err);
+	}
 	if (r < 0)
 		scprof_oci_pulled_release(out);
 	target_release(&t);
 	oci_platform_release(&want);
 	return r;
+}
+
+int scprof_oci_pull(const char *ref, const char *platform, const struct scprof_oci_opts *opts,
+		    struct scprof_oci_pulled *out, struct scprof_error **err)
+{
+	return pull_ref(ref, NULL, platform, opts, out, err);
 }
 
 int scprof_oci_fetch_base(const char *ref, struct scprof_profile **out, struct scprof_error **err,
@@ -722,35 +734,10 @@ int scprof_oci_pull_digest(const char *ref, const char *digest, const char *plat
 			   const struct scprof_oci_opts *opts, struct scprof_oci_pulled *out,
 			   struct scprof_error **err)
 {
-	struct scprof_oci_opts defaults;
-	struct oci_platform want;
-	struct target t;
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	if (!oci_digest_valid(digest))
+	if (!oci_digest_valid(digest)) {
+		memset(out, 0, sizeof(*out));
 		return error_set(err, -EINVAL, "invalid digest '%.80s' (sha256:<64 hex digits>)",
 				 digest);
-	if (!opts) {
-		scprof_oci_opts_init(&defaults);
-		opts = &defaults;
 	}
-	if (platform) {
-		r = oci_platform_parse(platform, &want, err);
-		if (r < 0)
-			return r;
-	} else {
-		oci_platform_host(&want);
-	}
-	r = target_open(ref, opts, false, &t, err);
-	if (r == 0) {
-		/* the digest decides, as it does for a reference that holds both */
-		strcpy(t.ref.digest, digest);
-		r = pull(&t, &want, opts, out, err);
-	}
-	if (r < 0)
-		scprof_oci_pulled_release(out);
-	target_release(&t);
-	oci_platform_release(&want);
-	return r;
+	return pull_ref(ref, digest, platform, opts, out, err);
 }
