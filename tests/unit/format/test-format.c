@@ -477,14 +477,37 @@ static void test_json_speed(void **state)
 }
 
 /* YAML reader. */
+struct scalar_case {
+	const char *in;
+	enum node_kind kind;
+	const char *text; /* NUMBER and STRING */
+	bool b;
+};
+
+/* Each case as the value of "v: " read by @parse resolves as it says. */
+static void check_scalars(parse_fn parse, const struct scalar_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *doc = xasprintf("v: %s", cases[i].in);
+		_cleanup_node_ struct node *root = NULL;
+		struct scprof_error *e = NULL;
+		if (parse(doc, strlen(doc), &root, &e) < 0)
+			fail_msg("'%s': %u:%u: %s", cases[i].in, e->line, e->col, e->msg);
+		struct node *v = node_get(root, "v");
+		assert_non_null(v);
+		if (v->kind != cases[i].kind)
+			fail_msg("'%s' resolved to %s", cases[i].in, node_kind_name(v->kind));
+		if (cases[i].text)
+			assert_string_equal(v->text, cases[i].text);
+		if (v->kind == NODE_BOOL)
+			assert_int_equal(v->boolean, cases[i].b);
+		check_roundtrip(root);
+	}
+}
+
 static void test_yaml_scalars(void **state)
 {
-	static const struct {
-		const char *in;
-		enum node_kind kind;
-		const char *text; /* NUMBER and STRING */
-		bool b;
-	} cases[] = {
+	static const struct scalar_case cases[] = {
 		{ "", NODE_NULL },
 		{ "~", NODE_NULL },
 		{ "null", NODE_NULL },
@@ -553,19 +576,8 @@ static void test_yaml_scalars(void **state)
 		{ "caf\xc3\xa9", NODE_STRING, "caf\xc3\xa9" },
 		{ "a b  c", NODE_STRING, "a b  c" },
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		_cleanup_free_ char *doc = xasprintf("v: %s", cases[i].in);
-		_cleanup_node_ struct node *n = yaml_ok(doc);
-		struct node *v = node_get(n, "v");
-		assert_non_null(v);
-		if (v->kind != cases[i].kind)
-			fail_msg("'%s' resolved to %s", cases[i].in, node_kind_name(v->kind));
-		if (cases[i].text)
-			assert_string_equal(v->text, cases[i].text);
-		if (v->kind == NODE_BOOL)
-			assert_int_equal(v->boolean, cases[i].b);
-		check_roundtrip(n);
-	}
+	(void)state;
+	check_scalars(yaml_parse, cases, ARRAY_SIZE(cases));
 	/* keys keep their text whatever it looks like */
 	_cleanup_node_ struct node *k = yaml_ok("true: 1\nnull: 2\n~: 3\n0x10: 4\n\"q\": 5\n");
 	assert_string_equal(k->keys[0].name, "true");
@@ -584,12 +596,7 @@ static void test_yaml_scalars(void **state)
 /* Kubernetes' reading (go-yaml v2, YAML 1.1) of plain scalars. */
 static void test_yaml_k8s_scalars(void **state)
 {
-	static const struct {
-		const char *in;
-		enum node_kind kind;
-		const char *text; /* NUMBER and STRING */
-		bool b;
-	} cases[] = {
+	static const struct scalar_case cases[] = {
 		{ "~", NODE_NULL },
 		{ "yes", NODE_BOOL, NULL, true },
 		{ "Yes", NODE_BOOL, NULL, true },
@@ -623,21 +630,7 @@ static void test_yaml_k8s_scalars(void **state)
 		{ "NET_BIND_SERVICE", NODE_STRING, "NET_BIND_SERVICE" },
 	};
 	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		_cleanup_free_ char *doc = xasprintf("v: %s\n", cases[i].in);
-		struct node *n = NULL;
-		struct scprof_error *e = NULL;
-		if (yaml_parse_k8s(doc, strlen(doc), &n, &e) < 0)
-			fail_msg("%s: %s", cases[i].in, e->msg);
-		const struct node *v = node_get(n, "v");
-		if (v->kind != cases[i].kind)
-			fail_msg("'%s': kind %d, expected %d", cases[i].in, v->kind, cases[i].kind);
-		if (v->kind == NODE_BOOL)
-			assert_int_equal(v->boolean, cases[i].b);
-		if (cases[i].text && strcmp(v->text, cases[i].text))
-			fail_msg("'%s': '%s', expected '%s'", cases[i].in, v->text, cases[i].text);
-		node_free(n);
-	}
+	check_scalars(yaml_parse_k8s, cases, ARRAY_SIZE(cases));
 	/* quoted stays a string; profiles keep YAML 1.2 */
 	struct node *n = NULL;
 	assert_int_equal(yaml_parse_k8s("v: 'yes'\n", 9, &n, NULL), 0);
