@@ -29,7 +29,7 @@
  *     objects, in an object with one member per line, are written one member
  *     per line, indented by the document's own step.
  *
- * Line breaks follow the file (CRLF when its first line ends so).  A node
+ * Line breaks are the file's (the kind its first line ends with).  A node
  * reached through a YAML alias, or carrying an anchor, is not edited: the
  * change would show up wherever the anchor is used.  Finally the result is
  * read again and patched again as a dry run: a syntax error, or an edit still
@@ -135,9 +135,51 @@ static const struct node *object(const struct node *n)
 
 /* ---- the text around a node ---- */
 
+/*
+ * Line breaks as the readers count them: \n, \r\n and \r, and in YAML also
+ * NEL, LS and PS (libyaml reads YAML 1.1 there).  The length of the break
+ * that starts at @at, 0 if none.
+ */
+static size_t break_at(const struct patcher *p, size_t at)
+{
+	const unsigned char *b = (const unsigned char *)p->buf;
+	size_t left = p->len - at;
+	if (at >= p->len)
+		return 0;
+	if (b[at] == '\n')
+		return 1;
+	if (b[at] == '\r')
+		return left > 1 && b[at + 1] == '\n' ? 2 : 1;
+	if (p->json)
+		return 0;
+	if (left > 1 && b[at] == 0xc2 && b[at + 1] == 0x85)
+		return 2;
+	if (left > 2 && b[at] == 0xe2 && b[at + 1] == 0x80 &&
+	    (b[at + 2] == 0xa8 || b[at + 2] == 0xa9))
+		return 3;
+	return 0;
+}
+
+/* Whether a line break ends just before @at. */
+static bool after_break(const struct patcher *p, size_t at)
+{
+	const unsigned char *b = (const unsigned char *)p->buf;
+	if (!at)
+		return false;
+	if (b[at - 1] == '\n')
+		return true;
+	if (b[at - 1] == '\r')
+		return at == p->len || b[at] != '\n';
+	if (p->json)
+		return false;
+	return (at >= 2 && b[at - 2] == 0xc2 && b[at - 1] == 0x85) ||
+	       (at >= 3 && b[at - 3] == 0xe2 && b[at - 2] == 0x80 &&
+		(b[at - 1] == 0xa8 || b[at - 1] == 0xa9));
+}
+
 static size_t line_start(const struct patcher *p, size_t at)
 {
-	while (at > 0 && p->buf[at - 1] != '\n')
+	while (at > 0 && !after_break(p, at))
 		at--;
 	return at;
 }
@@ -165,10 +207,14 @@ static size_t next_line(const struct patcher *p, size_t at)
 	size_t q = at;
 	while (q > 0 && p->buf[q - 1] == ' ')
 		q--;
-	if (q > 0 && p->buf[q - 1] == '\n')
+	if (after_break(p, q))
 		return q;
-	const char *nl = memchr(p->buf + at, '\n', p->len - at);
-	return nl ? (size_t)(nl - p->buf) + 1 : p->len;
+	for (size_t i = at; i < p->len; i++) {
+		size_t n = break_at(p, i);
+		if (n)
+			return i + n;
+	}
+	return p->len;
 }
 
 /* The whitespace that starts the line of @at; caller frees. */
@@ -420,7 +466,7 @@ static void write_block(const struct patcher *p, struct strbuf *sb, const struct
 static void fit_end(const struct patcher *p, struct strbuf *sb, size_t at)
 {
 	size_t nl = strlen(p->st.nl);
-	if (at == p->len && p->len && p->buf[p->len - 1] != '\n' && sb->len >= nl) {
+	if (at == p->len && p->len && !after_break(p, p->len) && sb->len >= nl) {
 		sb->len -= nl;
 		sb->buf[sb->len] = '\0';
 	}
@@ -486,7 +532,7 @@ static void add_entries(struct patcher *p, const struct node *m, const struct no
 	if (!is_flow(p, m)) {
 		/* a block mapping has entries, and all of them sit at one column */
 		size_t at = next_line(p, content_end(p, m));
-		if (at == p->len && p->len && p->buf[p->len - 1] != '\n')
+		if (at == p->len && p->len && !after_break(p, p->len))
 			strbuf_adds(&sb, p->st.nl);
 		write_block(p, &sb, fresh, column(p, m->keys[0].start));
 		fit_end(p, &sb, at);
@@ -1093,8 +1139,12 @@ static int collect(struct patcher *p)
 	while (i < p->len && strchr(" \t\r\n", p->buf[i]))
 		i++;
 	p->json = i < p->len && (p->buf[i] == '{' || p->buf[i] == '[');
-	const char *nl = memchr(p->buf, '\n', p->len);
-	p->st.nl = nl && nl > p->buf && nl[-1] == '\r' ? "\r\n" : "\n";
+	p->st.nl = "\n";
+	for (size_t b = 0, n; b < p->len; b++)
+		if ((n = break_at(p, b))) {
+			p->st.nl = p->buf[b] != '\r' ? "\n" : n == 2 ? "\r\n" : "\r";
+			break;
+		}
 	int e;
 	if (p->json) {
 		struct node *doc = NULL;
