@@ -81,15 +81,31 @@ struct patcher {
 	struct scprof_diags *notes;
 };
 
+static int __attribute__((format(printf, 4, 0)))
+vfail(struct patcher *p, unsigned line, unsigned col, const char *fmt, va_list ap)
+{
+	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
+	return error_set_at(p->err, -EINVAL, p->file, line, col, "document %zu: %s", p->doc, msg);
+}
+
 static int __attribute__((format(printf, 3, 4)))
 fail(struct patcher *p, const struct node *at, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	_cleanup_free_ char *msg = xvasprintf(fmt, ap);
+	int e = vfail(p, at ? at->line : 0, at ? at->col : 0, fmt, ap);
 	va_end(ap);
-	return error_set_at(p->err, -EINVAL, p->file, at ? at->line : 0, at ? at->col : 0,
-			    "document %zu: %s", p->doc, msg);
+	return e;
+}
+
+static int __attribute__((format(printf, 3, 4)))
+fail_key(struct patcher *p, const struct node_key *at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int e = vfail(p, at->line, at->col, fmt, ap);
+	va_end(ap);
+	return e;
 }
 
 static void __attribute__((format(printf, 3, 4)))
@@ -699,6 +715,19 @@ static ssize_t find_key(const struct node *m, const char *key)
 	return -1;
 }
 
+/*
+ * A key the patch sets that a mapping has twice: which one counts depends on
+ * the reader (the API server refuses it), and the patch could not make both right.
+ */
+static int twice(struct patcher *p, const struct node *m, ssize_t at, const char *path)
+{
+	for (ssize_t i = 0; i < at; i++)
+		if (!strcmp(m->keys[i].name, m->keys[at].name))
+			return fail_key(p, &m->keys[at], "%s has '%s' twice (also at %u:%u)", path,
+					m->keys[at].name, m->keys[i].line, m->keys[i].col);
+	return 0;
+}
+
 /* Make mapping @m (at @path) hold what @want says; a null in @want removes its key. */
 static int merge(struct patcher *p, const struct node *m, const struct node *want, const char *path)
 {
@@ -718,6 +747,8 @@ static int merge(struct patcher *p, const struct node *m, const struct node *wan
 			continue;
 		}
 		const struct node *v = m->items[at];
+		if ((e = twice(p, m, at, path)) < 0)
+			break;
 		if (w->kind == NODE_NULL) {
 			gone[at] = any_gone = true;
 		} else if (w->kind == NODE_OBJECT && v->kind == NODE_OBJECT) {

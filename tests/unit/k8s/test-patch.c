@@ -243,6 +243,10 @@ static void test_refused(void **state)
 	refused(POD "    securityContext: {seccompProfile: {type: &t Unconfined}}\n"
 		    "  - name: d\n    securityContext: {seccompProfile: {type: *t}}\n",
 		&rd, 6, 46, "YAML anchor");
+	refused(POD "    securityContext:\n      capabilities: {add: [A]}\n"
+		    "      capabilities: {add: [B]}\n",
+		&rd_harden, 8, 7,
+		"spec.containers[0].securityContext has 'capabilities' twice (also at 7:7)");
 	refused("x: 1\n", &rd, 0, 0, "no Pod nor workload with a pod template");
 	struct scprof_patch_opts o = rd;
 	o.container = "d";
