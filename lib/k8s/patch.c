@@ -1205,7 +1205,8 @@ static char *apply(struct patcher *p, size_t *len)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t pos = 0;
-	qsort(p->edits, p->n_edits, sizeof(*p->edits), by_place);
+	if (p->n_edits)
+		qsort(p->edits, p->n_edits, sizeof(*p->edits), by_place);
 	for (size_t i = 0; i < p->n_edits; i++) {
 		const struct edit *x = &p->edits[i];
 		if (x->at < pos || x->del > p->len - x->at) {
