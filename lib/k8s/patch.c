@@ -997,14 +997,26 @@ static int patch_pod(struct patcher *p, const struct node *const *path, size_t d
 	if (p->o->container && !f.ctr)
 		return 0;
 	p->matched++;
-	for (size_t i = 0; i < depth; i++)
-		if ((e = editable(p, path[i], tpath)) < 0)
+	/* the nodes down to the template, named by @tpath ("items[0].spec.template."): the
+	 * last depth - 1 dots end the names of path[1...], the one before them path[0]'s */
+	size_t dots = 0;
+	for (const char *c = tpath; *c; c++)
+		dots += *c == '.';
+	for (size_t i = 0; i < depth; i++) {
+		size_t want = dots + i - depth, n = 0, cut = 0; /* the want-th dot, 0-based */
+		for (; tpath[cut] && (tpath[cut] != '.' || n++ != want); cut++)
+			;
+		_cleanup_free_ char *name = dots + i >= depth ? xstrndup(tpath, cut) :
+								xstrdup("the object");
+		if ((e = editable(p, path[i], name)) < 0)
 			return e;
+	}
 	_cleanup_free_ char *cpath =
 		f.ctr ? xasprintf("%s.%s[%zu]", spec_path, lists[f.l], f.index) : NULL;
+	_cleanup_free_ char *lpath = f.ctr ? xasprintf("%s.%s", spec_path, lists[f.l]) : NULL;
 	if ((e = editable(p, spec, spec_path)) < 0 ||
 	    (f.ctr &&
-	     ((e = editable(p, f.list, spec_path)) < 0 || (e = editable(p, f.ctr, cpath)) < 0)))
+	     ((e = editable(p, f.list, lpath)) < 0 || (e = editable(p, f.ctr, cpath)) < 0)))
 		return e;
 	pod_notes(p, spec, f.ctr, spec_path);
 

@@ -239,7 +239,8 @@ static void test_refused(void **state)
 		"securityContext.seccompProfile must be an object, not a number");
 	refused(POD "    securityContext: {privileged: true}\n", &rd_harden, 6, 35,
 		"is privileged");
-	refused("kind: Pod\nspec: &s\n  containers:\n  - name: c\n", &rd, 2, 7, "YAML anchor");
+	refused("kind: Pod\nspec: &s\n  containers:\n  - name: c\n", &rd, 2, 7,
+		"spec carries a YAML anchor");
 	refused(POD "    securityContext: {seccompProfile: {type: &t Unconfined}}\n"
 		    "  - name: d\n    securityContext: {seccompProfile: {type: *t}}\n",
 		&rd, 6, 46, "YAML anchor");
