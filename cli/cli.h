@@ -184,6 +184,7 @@ int cmd_resolve(int argc, char **argv);
 int cmd_k8s(int argc, char **argv);
 int cmd_k8s_check_default(int argc, char **argv); /* cli/cmd-k8s-check.c */
 int cmd_k8s_sync(int argc, char **argv); /* cli/cmd-k8s-sync.c */
+int cmd_k8s_patch(int argc, char **argv); /* cli/cmd-k8s-patch.c */
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);

@@ -18,6 +18,8 @@
 	"Subcommands:\n"                                                                 \
 	"  lint       check workloads against the Pod Security Standards and\n"          \
 	"             seccomp practice\n"                                                \
+	"  patch      set a container's or the pod's seccomp profile (and harden it)\n"  \
+	"             in workload manifests, keeping the rest of the file as it is\n"    \
 	"  install    write profiles into the kubelet's seccomp directory\n"             \
 	"  sync       keep that directory in step with profiles in registries\n"         \
 	"  crd        a profile as a Security Profiles Operator SeccompProfile\n"        \
@@ -825,6 +827,7 @@ int cmd_k8s(int argc, char **argv)
 		{ "crd", cmd_crd },
 		{ "kind-config", cmd_kind_config },
 		{ "check-default", cmd_k8s_check_default },
+		{ "patch", cmd_k8s_patch },
 		{ "sync", cmd_k8s_sync },
 	};
 	if (argc < 2)

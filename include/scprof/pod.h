@@ -115,6 +115,9 @@ SCPROF_PUBLIC void scprof_pod_context_free(struct scprof_pod_context *c);
 /* The namespace of sysctl @name (dotted), or SCPROF_POD_SYSCTL_NONE. */
 SCPROF_PUBLIC enum scprof_pod_sysctl_ns scprof_pod_sysctl_namespace(const char *name);
 
+/* Whether @rel is a localhostProfile the API server accepts: relative, no ".." component. */
+SCPROF_PUBLIC bool scprof_pod_localhost_valid(const char *rel);
+
 /*
  * Resolve @rel under @root: refused (-EINVAL, message in *err) when @rel is
  * absolute or has a ".." component, as Kubernetes' API validation does, or when

@@ -26,6 +26,7 @@
 #include "format/node.h"
 
 struct parser {
+	const char *base; /* the buffer as given, for byte offsets */
 	const char *p, *end;
 	const char *line_start;
 	unsigned line;
@@ -87,6 +88,7 @@ static struct node *new_node(struct parser *ps, enum node_kind kind, const char 
 	struct node *n = node_new(kind);
 	n->line = ps->line;
 	n->col = col_of(ps, at);
+	n->start = (size_t)(at - ps->base);
 	return n;
 }
 
@@ -275,6 +277,7 @@ static int parse_number(struct parser *ps, struct node **out)
 	}
 	struct node *n = new_node(ps, NODE_NUMBER, start);
 	n->text = xstrndup(start, (size_t)(p - start));
+	n->end = (size_t)(p - ps->base);
 	ps->p = p;
 	*out = n;
 	return 0;
@@ -301,6 +304,7 @@ static int parse_scalar(struct parser *ps, struct node **out)
 			return r;
 		*out = new_node(ps, NODE_STRING, p);
 		(*out)->text = s;
+		(*out)->end = (size_t)(ps->p - ps->base);
 		return 0;
 	}
 	if (*p == '-' || is_digit(*p))
@@ -323,6 +327,7 @@ static int parse_scalar(struct parser *ps, struct node **out)
 		    memcmp(p, words[i].word, (size_t)(w - p)) == 0) {
 			*out = new_node(ps, words[i].kind, p);
 			(*out)->boolean = words[i].value;
+			(*out)->end = (size_t)(w - ps->base);
 			ps->p = w;
 			return 0;
 		}
@@ -332,18 +337,25 @@ static int parse_scalar(struct parser *ps, struct node **out)
 	return fail_at(ps, p, "expected a value, found %s", describe(ps, p, buf));
 }
 
+/* Where a key was found. */
+struct key_pos {
+	unsigned line, col;
+	size_t start, end;
+};
+
 /* Object members are added with their key's position and without copying the key. */
-static void object_add_owned(struct node *obj, char *key, unsigned line, unsigned col,
+static void object_add_owned(struct node *obj, char *key, const struct key_pos *at,
 			     struct node *val)
 {
 	node_object_add(obj, "", val);
 	free(obj->keys[obj->len - 1].name);
-	obj->keys[obj->len - 1] = (struct node_key){ .name = key, .line = line, .col = col };
+	obj->keys[obj->len - 1] = (struct node_key){
+		.name = key, .line = at->line, .col = at->col, .start = at->start, .end = at->end
+	};
 }
 
 /* Parse `"key" ws ":"` leaving *key (caller frees) and its position. */
-static int parse_key(struct parser *ps, char **key, unsigned *line, unsigned *col,
-		     const char *expected)
+static int parse_key(struct parser *ps, char **key, struct key_pos *at, const char *expected)
 {
 	char buf[16];
 	int r;
@@ -352,11 +364,13 @@ static int parse_key(struct parser *ps, char **key, unsigned *line, unsigned *co
 	if (ps->p >= ps->end || *ps->p != '"')
 		return fail_at(ps, ps->p, "expected %s, found %s", expected,
 			       describe(ps, ps->p, buf));
-	*line = ps->line;
-	*col = col_of(ps, ps->p);
+	at->line = ps->line;
+	at->col = col_of(ps, ps->p);
+	at->start = (size_t)(ps->p - ps->base);
 	r = parse_string(ps, key);
 	if (r < 0)
 		return r;
+	at->end = (size_t)(ps->p - ps->base);
 	skip_ws(ps);
 	if (ps->p >= ps->end || *ps->p != ':') {
 		free(steal_ptr(key));
@@ -370,7 +384,7 @@ static int parse_key(struct parser *ps, char **key, unsigned *line, unsigned *co
 struct frame {
 	struct node *n;
 	char *key; /* OBJECT: key of the member being parsed */
-	unsigned key_line, key_col;
+	struct key_pos key_at;
 };
 
 static void attach(struct frame *top, struct node *val)
@@ -378,7 +392,7 @@ static void attach(struct frame *top, struct node *val)
 	if (top->n->kind == NODE_ARRAY) {
 		node_array_add(top->n, val);
 	} else {
-		object_add_owned(top->n, top->key, top->key_line, top->key_col, val);
+		object_add_owned(top->n, top->key, &top->key_at, val);
 		top->key = NULL;
 	}
 }
@@ -414,12 +428,13 @@ static int parse_document(struct parser *ps, struct node **root)
 			skip_ws(ps);
 			if (ps->p < ps->end && *ps->p == (*at == '[' ? ']' : '}')) {
 				ps->p++;
+				val->end = (size_t)(ps->p - ps->base);
 				depth--;
 			} else if (*at == '[') {
 				continue;
 			} else {
 				struct frame *f = &stack[depth - 1];
-				r = parse_key(ps, &f->key, &f->key_line, &f->key_col,
+				r = parse_key(ps, &f->key, &f->key_at,
 					      "string key or '}' in object");
 				if (r < 0)
 					goto out;
@@ -444,13 +459,14 @@ static int parse_document(struct parser *ps, struct node **root)
 			skip_ws(ps);
 			if (ps->p < ps->end && *ps->p == (is_array ? ']' : '}')) {
 				ps->p++;
+				f->n->end = (size_t)(ps->p - ps->base);
 				depth--;
 				continue;
 			}
 			if (ps->p < ps->end && *ps->p == ',') {
 				ps->p++;
 				if (!is_array) {
-					r = parse_key(ps, &f->key, &f->key_line, &f->key_col,
+					r = parse_key(ps, &f->key, &f->key_at,
 						      "string key after ',' in object");
 					if (r < 0)
 						goto out;
@@ -479,7 +495,9 @@ int json_parse(const char *buf, size_t len, struct node **out, struct scprof_err
 	*out = NULL;
 	if (!len)
 		buf = "";
-	struct parser ps = { .p = buf, .end = buf + len, .line_start = buf, .line = 1, .err = err };
+	struct parser ps = {
+		.base = buf, .p = buf, .end = buf + len, .line_start = buf, .line = 1, .err = err
+	};
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		ps.p = ps.line_start = buf + 3;
 	skip_ws(&ps);
@@ -613,4 +631,9 @@ void json_write(const struct node *n, bool pretty, struct strbuf *sb)
 	else
 		strbuf_adds(sb, "null");
 	strbuf_addc(sb, '\n');
+}
+
+void json_write_string(const char *s, struct strbuf *sb)
+{
+	write_string(s, sb);
 }

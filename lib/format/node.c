@@ -71,6 +71,8 @@ struct node *node_copy(const struct node *n)
 	struct node *c = node_new(n->kind);
 	c->line = n->line;
 	c->col = n->col;
+	c->start = n->start;
+	c->end = n->end;
 	c->boolean = n->boolean;
 	c->text = n->text ? xstrdup(n->text) : NULL;
 	if (n->kind != NODE_ARRAY && n->kind != NODE_OBJECT)

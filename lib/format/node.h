@@ -27,11 +27,23 @@ enum node_kind {
 struct node_key {
 	char *name;
 	unsigned line, col;
+	size_t start, end; /* byte offsets of the key as written (quotes included) */
 };
 
+/*
+ * Byte offsets (start, end) are into the buffer given to the reader, BOM
+ * included, so that a caller can edit the text in place.  start is where the
+ * value begins, with its YAML properties (&anchor, !tag) if any; end is one
+ * past its last byte, except for a YAML block mapping or sequence, whose end
+ * is where the next token starts (after comments and blank lines).  An empty
+ * YAML value (a key with nothing after it) has start == end, right after the
+ * ':'.  A copy made for a YAML alias has the alias's offsets, its children
+ * those of the anchored node.  Both are 0 in built nodes.
+ */
 struct node {
 	enum node_kind kind;
 	unsigned line, col; /* 1-based position of the value's first character; 0 if built */
+	size_t start, end; /* byte offsets, see above */
 	char *text; /* NUMBER: literal in JSON syntax; STRING: decoded UTF-8 (no NUL) */
 	bool boolean; /* BOOL */
 	size_t len, alloc; /* ARRAY, OBJECT: number of items */
@@ -109,6 +121,10 @@ int yaml_parse_stream_k8s(const char *buf, size_t len, yaml_document_fn fn, void
  * quoted whenever a plain scalar would read back as another type or value. */
 void json_write(const struct node *n, bool pretty, struct strbuf *sb);
 void yaml_write(const struct node *n, struct strbuf *sb);
+/* One string as yaml_write() writes it: plain when that reads back the same, else quoted. */
+void yaml_write_string(const char *s, struct strbuf *sb);
+/* One string as json_write() writes it. */
+void json_write_string(const char *s, struct strbuf *sb);
 
 /*
  * Internal to lib/format: decode one UTF-8 sequence at @s (@len bytes left) into

@@ -67,6 +67,7 @@ struct alias {
 	struct node *parent;
 	size_t index;
 	unsigned line, col;
+	size_t start, end;
 };
 
 struct frame {
@@ -74,6 +75,7 @@ struct frame {
 	char *key; /* OBJECT: key waiting for its value */
 	bool have_key;
 	unsigned key_line, key_col;
+	size_t key_start, key_end;
 	size_t anchor; /* index plus one, 0 for none */
 	size_t nodes_at_start;
 	unsigned height; /* container levels below this node */
@@ -82,6 +84,7 @@ struct frame {
 struct loader {
 	const char *buf;
 	size_t len;
+	size_t base; /* bytes skipped before buf (a BOM), added to offsets */
 	struct frame *stack;
 	size_t depth, stack_alloc;
 	struct anchor *anchors;
@@ -102,6 +105,7 @@ struct loader {
 
 struct pos {
 	unsigned line, col;
+	size_t off; /* byte offset, base included */
 };
 
 /* Length of the line break at @p as libyaml counts them (\n, \r, NEL, LS, PS); 0 if none. */
@@ -124,7 +128,7 @@ static size_t break_len(const unsigned char *p, size_t left)
 static struct pos mark_pos(struct loader *l, yaml_mark_t m)
 {
 	const unsigned char *buf = (const unsigned char *)l->buf;
-	struct pos chars = { (unsigned)m.line + 1, (unsigned)m.column + 1 };
+	struct pos chars = { (unsigned)m.line + 1, (unsigned)m.column + 1, 0 };
 
 	if (m.index < l->cur.chars)
 		memset(&l->cur, 0, sizeof(l->cur));
@@ -154,15 +158,18 @@ static struct pos mark_pos(struct loader *l, yaml_mark_t m)
 			l->cur.line_chars = l->cur.chars;
 		}
 	}
+	/* the byte offset; out of step (libyaml imagines characters past the end), the nearest */
+	chars.off = l->base + l->cur.off;
 	if (l->cur.chars != m.index)
 		return chars; /* out of step with libyaml: keep its count */
 	size_t col = l->cur.chars - l->cur.line_chars;
 	if (col == m.column)
-		return (struct pos){ chars.line, (unsigned)(l->cur.off - l->cur.line_off) + 1 };
+		return (struct pos){ chars.line, (unsigned)(l->cur.off - l->cur.line_off) + 1,
+				     chars.off };
 	/* at the end of input without a final newline libyaml imagines one */
 	if (l->cur.off == l->len && m.column == 0 && m.line > 0)
-		return (struct pos){ (unsigned)m.line,
-				     (unsigned)(l->cur.off - l->cur.line_off) + 1 };
+		return (struct pos){ (unsigned)m.line, (unsigned)(l->cur.off - l->cur.line_off) + 1,
+				     chars.off };
 	return chars;
 }
 
@@ -497,12 +504,15 @@ static int resolve_scalar(struct loader *l, const yaml_event_t *ev, struct node 
 }
 
 /* Tree building. */
-static void object_add_owned(struct node *obj, char *key, unsigned line, unsigned col,
-			     struct node *val)
+static void object_add_owned(struct node *obj, char *key, const struct frame *f, struct node *val)
 {
 	node_object_add(obj, "", val);
 	free(obj->keys[obj->len - 1].name);
-	obj->keys[obj->len - 1] = (struct node_key){ .name = key, .line = line, .col = col };
+	obj->keys[obj->len - 1] = (struct node_key){ .name = key,
+						     .line = f->key_line,
+						     .col = f->key_col,
+						     .start = f->key_start,
+						     .end = f->key_end };
 }
 
 static struct frame *top(struct loader *l)
@@ -526,7 +536,7 @@ static void place(struct loader *l, struct node *n, unsigned height)
 	if (f->n->kind == NODE_ARRAY) {
 		node_array_add(f->n, n);
 	} else {
-		object_add_owned(f->n, steal_ptr(&f->key), f->key_line, f->key_col, n);
+		object_add_owned(f->n, steal_ptr(&f->key), f, n);
 		f->have_key = false;
 	}
 	if (height > f->height)
@@ -542,14 +552,15 @@ static int count_nodes(struct loader *l, size_t n, bool alias, yaml_mark_t m)
 	return 0;
 }
 
-static void set_key(struct loader *l, char *key, yaml_mark_t m)
+static void set_key(struct loader *l, char *key, struct pos at, struct pos end)
 {
 	struct frame *f = top(l);
 	f->key = key;
 	f->have_key = true;
-	struct pos at = mark_pos(l, m);
 	f->key_line = at.line;
 	f->key_col = at.col;
+	f->key_start = at.off;
+	f->key_end = end.off;
 }
 
 static int on_scalar(struct loader *l, const yaml_event_t *ev)
@@ -565,11 +576,13 @@ static int on_scalar(struct loader *l, const yaml_event_t *ev)
 	r = resolve_scalar(l, ev, &n);
 	if (r < 0)
 		return r;
-	struct pos at = mark_pos(l, ev->start_mark);
+	struct pos at = mark_pos(l, ev->start_mark), end = mark_pos(l, ev->end_mark);
 	n->line = at.line;
 	n->col = at.col;
+	n->start = at.off;
+	n->end = end.off;
 	if (want_key(l)) {
-		set_key(l, xstrndup(s, len), ev->start_mark);
+		set_key(l, xstrndup(s, len), at, end);
 		if (!anchor) {
 			node_free(n);
 			return 0;
@@ -610,7 +623,8 @@ static int on_alias(struct loader *l, const yaml_event_t *ev)
 				l, ev->start_mark,
 				"expected a scalar as mapping key, found alias '*%s' of a %s", name,
 				a->n->kind == NODE_ARRAY ? "sequence" : "mapping");
-		set_key(l, xstrdup(a->key_text), ev->start_mark);
+		struct pos at = mark_pos(l, ev->start_mark);
+		set_key(l, xstrdup(a->key_text), at, mark_pos(l, ev->end_mark));
 		return 0;
 	}
 	if (l->depth + a->height > NODE_MAX_DEPTH)
@@ -625,11 +639,14 @@ static int on_alias(struct loader *l, const yaml_event_t *ev)
 		return 0;
 	}
 	place(l, a->n, a->height);
-	struct pos at = mark_pos(l, ev->start_mark);
+	struct pos at = mark_pos(l, ev->start_mark), end = mark_pos(l, ev->end_mark);
 	GROW(l->aliases, l->aliases_alloc, l->n_aliases + 1);
-	l->aliases[l->n_aliases++] = (struct alias){
-		.parent = f->n, .index = f->n->len - 1, .line = at.line, .col = at.col
-	};
+	l->aliases[l->n_aliases++] = (struct alias){ .parent = f->n,
+						     .index = f->n->len - 1,
+						     .line = at.line,
+						     .col = at.col,
+						     .start = at.off,
+						     .end = end.off };
 	return 0;
 }
 
@@ -647,6 +664,8 @@ static void resolve_aliases(struct loader *l, bool expand)
 			n = node_copy(x->parent->items[x->index]);
 			n->line = x->line;
 			n->col = x->col;
+			n->start = x->start;
+			n->end = x->end;
 		}
 		x->parent->items[x->index] = n;
 	}
@@ -670,6 +689,7 @@ static int on_start(struct loader *l, const yaml_event_t *ev, enum node_kind kin
 	struct pos at = mark_pos(l, ev->start_mark);
 	n->line = at.line;
 	n->col = at.col;
+	n->start = at.off;
 	place(l, n, 0);
 	size_t a = anchor ? anchor_add(l, (const char *)anchor, n, false) : 0;
 	GROW(l->stack, l->stack_alloc, l->depth + 1);
@@ -677,9 +697,10 @@ static int on_start(struct loader *l, const yaml_event_t *ev, enum node_kind kin
 	return 0;
 }
 
-static void on_end(struct loader *l)
+static void on_end(struct loader *l, const yaml_event_t *ev)
 {
 	struct frame f = l->stack[--l->depth];
+	f.n->end = mark_pos(l, ev->end_mark).off;
 	unsigned height = f.height + 1;
 	if (f.anchor) {
 		struct anchor *a = &l->anchors[f.anchor - 1];
@@ -782,7 +803,7 @@ static int on_event(struct loader *l, const yaml_event_t *ev, bool *seen_doc, bo
 		return on_start(l, ev, NODE_OBJECT, ev->data.mapping_start.anchor);
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
-		on_end(l);
+		on_end(l, ev);
 		return 0;
 	default:
 		return 0;
@@ -833,7 +854,7 @@ static int parse_stream(const char *buf, size_t len, bool k8s, yaml_document_fn 
 	if (!len)
 		buf = "";
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		buf += 3, len -= 3;
+		buf += 3, len -= 3, l.base = 3;
 	l.buf = buf;
 	l.len = len;
 	if (!yaml_parser_initialize(&parser))
@@ -895,7 +916,7 @@ static int parse_one(const char *buf, size_t len, bool k8s, struct node **out,
 		buf = ""; /* libyaml insists on a pointer */
 	/* Skipped here rather than by libyaml, so that columns on line 1 stay right. */
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		buf += 3, len -= 3;
+		buf += 3, len -= 3, l.base = 3;
 	l.buf = buf;
 	l.len = len;
 	if (!yaml_parser_initialize(&parser))
@@ -1120,4 +1141,9 @@ void yaml_write(const struct node *n, struct strbuf *sb)
 	} else {
 		write_sequence(n, 0, false, sb);
 	}
+}
+
+void yaml_write_string(const char *s, struct strbuf *sb)
+{
+	write_string(s, sb);
 }

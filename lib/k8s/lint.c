@@ -913,6 +913,26 @@ static void wait_for_images(struct pod *p, const struct ctr *c, const char *imag
  * v1.25 they are only copied into the fields of new pods, not of static pods,
  * and kubelets no longer read them.
  */
+/* Whether seccomp annotation value @v says what the seccompProfile object @sp says. */
+static bool annotation_agrees(const struct node *v, const struct node *sp)
+{
+	const struct node *t = node_get(sp, "type"), *lp = node_get(sp, "localhostProfile");
+	if (v->kind != NODE_STRING || !t || t->kind != NODE_STRING)
+		return false;
+	if (!strcmp(v->text, "runtime/default") || !strcmp(v->text, "docker/default"))
+		return !strcmp(t->text, "RuntimeDefault");
+	if (!strcmp(v->text, "unconfined"))
+		return !strcmp(t->text, "Unconfined");
+	return !strncmp(v->text, "localhost/", 10) && !strcmp(t->text, "Localhost") && lp &&
+	       lp->kind == NODE_STRING && !strcmp(lp->text, v->text + 10);
+}
+
+/*
+ * The seccomp alpha annotations, deprecated since v1.19 for the fields; from
+ * v1.25 they are only copied into the fields of new pods, not of static pods,
+ * and kubelets no longer read them.  One that says what its field says is
+ * left alone.
+ */
 static void seccomp_annotation_advice(struct pod *p)
 {
 	const struct node *a = p->annotations;
@@ -928,6 +948,9 @@ static void seccomp_annotation_advice(struct pod *p)
 		for (size_t i = 0; ctr && i < p->n_c && !c; i++)
 			if (!strcmp(p->c[i].name, key + strlen(SECCOMP_CTR_PREFIX)))
 				c = &p->c[i];
+		if (annotation_agrees(v,
+				      node_get(ctr ? c ? c->sc : NULL : p->psc, "seccompProfile")))
+			continue;
 		add(p, "seccomp-annotation", c, v,
 		    xasprintf("%smetadata.annotations[\"%s\"]", p->prefix, key), show(v),
 		    "the seccompProfile field",

@@ -158,6 +158,11 @@ static bool local_descending(const char *p)
 	return true;
 }
 
+bool scprof_pod_localhost_valid(const char *rel)
+{
+	return local_descending(rel);
+}
+
 int scprof_pod_resolve_localhost(const char *root, const char *rel, char **out,
 				 struct scprof_error **err)
 {

@@ -685,6 +685,93 @@ static void test_yaml_positions(void **state)
 	assert_int_equal(bom->items[0]->col, 4);
 }
 
+/* yaml_parse_stream() callback: keep the first two documents in data[]. */
+static int keep_docs(struct node *doc, size_t index, void *data)
+{
+	struct node **docs = data;
+	if (index < 2)
+		docs[index] = doc;
+	else
+		node_free(doc);
+	return 0;
+}
+
+/* The text of @n in @buf, by its byte offsets. */
+static char *span(const char *buf, const struct node *n)
+{
+	assert_true(n->start <= n->end);
+	return xstrndup(buf + n->start, n->end - n->start);
+}
+
+static char *key_span(const char *buf, const struct node *obj, size_t i)
+{
+	assert_true(obj->keys[i].start <= obj->keys[i].end);
+	return xstrndup(buf + obj->keys[i].start, obj->keys[i].end - obj->keys[i].start);
+}
+
+#define assert_span(buf, n, want)                        \
+	do {                                             \
+		_cleanup_free_ char *got = span(buf, n); \
+		assert_string_equal(got, want);          \
+	} while (0)
+#define assert_key_span(buf, obj, i, want)                        \
+	do {                                                      \
+		_cleanup_free_ char *got = key_span(buf, obj, i); \
+		assert_string_equal(got, want);                   \
+	} while (0)
+
+static void test_offsets(void **state)
+{
+	const char *j = "\xef\xbb\xbf{\"a\": [1, \"x\\ny\", true],\n \"b\" : {}, \"c\":null}";
+	_cleanup_node_ struct node *n = json_ok(j);
+	assert_span(j, n, "{\"a\": [1, \"x\\ny\", true],\n \"b\" : {}, \"c\":null}");
+	assert_key_span(j, n, 0, "\"a\"");
+	assert_span(j, n->items[0], "[1, \"x\\ny\", true]");
+	assert_span(j, n->items[0]->items[1], "\"x\\ny\"");
+	assert_span(j, n->items[0]->items[2], "true");
+	assert_key_span(j, n, 1, "\"b\"");
+	assert_span(j, n->items[1], "{}");
+	assert_span(j, n->items[2], "null");
+
+	const char *y = "\xef\xbb\xbf# c\n"
+			"a: &x {k: 'v'}  # after\n"
+			"b:\n"
+			"- \"q\"\n"
+			"- *x\n"
+			"c:\n"
+			"d: |\n"
+			"  text\n"
+			"\n"
+			"e:\n"
+			"  f: 1\n"
+			"# end\n";
+	_cleanup_node_ struct node *m = yaml_ok(y);
+	assert_key_span(y, m, 0, "a");
+	assert_span(y, m->items[0], "&x {k: 'v'}");
+	assert_span(y, m->items[0]->items[0], "'v'");
+	/* a block sequence starts at its first '-'; an alias's copy is the alias */
+	assert_true(y[m->items[1]->start] == '-');
+	assert_span(y, m->items[1]->items[0], "\"q\"");
+	assert_span(y, m->items[1]->items[1], "*x");
+	assert_span(y, m->items[1]->items[1]->items[0], "'v'");
+	/* an empty value is right after its ':' */
+	assert_int_equal(m->items[2]->kind, NODE_NULL);
+	assert_int_equal(m->items[2]->start, m->keys[2].end + 1);
+	assert_int_equal(m->items[2]->end, m->items[2]->start);
+	/* a block scalar takes its line breaks */
+	assert_span(y, m->items[3], "|\n  text\n\n");
+	/* a block mapping ends where the next token starts */
+	assert_span(y, m->items[4], "f: 1\n# end\n");
+	/* the same offsets from the stream reader, past the first document */
+	const char *s = "a: 1\n---\nb: [2]\n";
+	struct node *docs[2] = { 0 };
+	assert_int_equal(yaml_parse_stream(s, strlen(s), keep_docs, docs, NULL), 0);
+	assert_key_span(s, docs[1], 0, "b");
+	assert_span(s, docs[1]->items[0], "[2]");
+	node_free(docs[0]);
+	node_free(docs[1]);
+}
+
 static void test_yaml_errors(void **state)
 {
 	yaml_err("", 1, 1, "empty document");
@@ -1020,6 +1107,7 @@ int main(void)
 		cmocka_unit_test(test_yaml_depth),     cmocka_unit_test(test_yaml_anchors),
 		cmocka_unit_test(test_yaml_spo),       cmocka_unit_test(test_yaml_write),
 		cmocka_unit_test(test_yaml_long_keys), cmocka_unit_test(test_roundtrip_corpus),
+		cmocka_unit_test(test_offsets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
