@@ -5,44 +5,6 @@
 
 load helpers
 
-REGISTRY_BIN=${REGISTRY_BIN:-/usr/bin/docker-registry}
-
-# free_port: a TCP port on 127.0.0.1 nobody listens on right now
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# start_registry NAME [EXTRA_YAML]: a registry on 127.0.0.1 in $BATS_FILE_TMPDIR/NAME,
-# its port in $BATS_FILE_TMPDIR/NAME/port; killed after 10 minutes whatever happens
-start_registry() {
-	local dir=$BATS_FILE_TMPDIR/$1 port scheme=http
-	mkdir -p "$dir/data"
-	port=$(free_port)
-	cat > "$dir/config.yml" <<EOF
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $dir/data
-http:
-  addr: 127.0.0.1:$port
-$2
-EOF
-	[ -n "$2" ] && [[ $2 == *tls:* ]] && scheme=https
-	timeout 600 "$REGISTRY_BIN" serve "$dir/config.yml" > "$dir/log" 2>&1 3>&- &
-	echo $! > "$dir/pid"
-	echo "$port" > "$dir/port"
-	for _ in $(seq 1 100); do
-		if curl -s -o /dev/null -k "$scheme://127.0.0.1:$port/v2/"; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	cat "$dir/log" >&2
-	return 1
-}
-
 # start_aide NAME ARGS...: tests/helpers/registry-aide.py ARGS in the background, its
 # port (the first of ARGS after the mode) reachable before it returns
 start_aide() {
@@ -52,23 +14,7 @@ start_aide() {
 	timeout 600 python3 "$SCPROF_SRCDIR/tests/helpers/registry-aide.py" "$@" > "$dir/log" 2>&1 3>&- &
 	echo $! > "$dir/pid"
 	echo "$port" > "$dir/port"
-	for _ in $(seq 1 100); do
-		if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	cat "$dir/log" >&2
-	return 1
-}
-
-stop_registry() {
-	local pidfile=$BATS_FILE_TMPDIR/$1/pid
-	if [ -f "$pidfile" ]; then
-		kill "$(cat "$pidfile")" 2>/dev/null || true
-		wait "$(cat "$pidfile")" 2>/dev/null || true
-		rm -f "$pidfile"
-	fi
+	wait_http "http://127.0.0.1:$port/" "$dir/log"
 }
 
 setup_file() {

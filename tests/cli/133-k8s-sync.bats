@@ -7,71 +7,13 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-REGISTRY_BIN=${REGISTRY_BIN:-/usr/bin/docker-registry}
-
-# pick_port: a port from 5170 to 5179 nobody has bound (the registry comes back on it
-# after an outage), else any free one
-pick_port() {
-	python3 - <<'PY'
-import socket
-for port in list(range(5170, 5180)) + [0]:
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-    except OSError:
-        continue
-    print(s.getsockname()[1])
-    break
-PY
-}
-
-# start_registry: docker-registry on 127.0.0.1:$(cat $BATS_FILE_TMPDIR/registry/port), its
-# data kept across restarts; killed after 10 minutes whatever happens
-start_registry() {
-	local dir=$BATS_FILE_TMPDIR/registry port
-	mkdir -p "$dir/data"
-	[ -f "$dir/port" ] || pick_port > "$dir/port"
-	port=$(cat "$dir/port")
-	cat > "$dir/config.yml" <<EOF
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $dir/data
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:$port
-EOF
-	timeout 600 "$REGISTRY_BIN" serve "$dir/config.yml" >> "$dir/log" 2>&1 3>&- &
-	echo $! > "$dir/pid"
-	for _ in $(seq 1 100); do
-		if curl -s -o /dev/null "http://127.0.0.1:$port/v2/"; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	cat "$dir/log" >&2
-	return 1
-}
-
-stop_registry() {
-	local pidfile=$BATS_FILE_TMPDIR/registry/pid
-	if [ -f "$pidfile" ]; then
-		kill "$(cat "$pidfile")" 2>/dev/null || true
-		wait "$(cat "$pidfile")" 2>/dev/null || true
-		rm -f "$pidfile"
-	fi
-}
-
 setup_file() {
 	[ -x "$REGISTRY_BIN" ] || return 0
-	start_registry
+	start_registry registry
 }
 
 teardown_file() {
-	stop_registry
+	stop_registry registry
 }
 
 setup() {
@@ -79,7 +21,7 @@ setup() {
 	command -v skopeo > /dev/null || skip "skopeo is not installed (Debian package skopeo)"
 	setup_tmp
 	# the registry may have been stopped by a test that failed halfway
-	[ -f "$BATS_FILE_TMPDIR/registry/pid" ] || start_registry
+	[ -f "$BATS_FILE_TMPDIR/registry/pid" ] || start_registry registry
 	REG=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/registry/port")
 	# each test its own repositories
 	NS=t$BATS_TEST_NUMBER
@@ -305,7 +247,7 @@ SPO
 	cp "$DIR/.scprof-sync.json" "$TMP/state-before"
 	before_app=$(stamp "$DIR/app.json") before_web=$(stamp "$DIR/web.json")
 
-	stop_registry
+	stop_registry registry
 	# web is dropped while the registry is away: kept, as app's old version is
 	sync 1 --from "$REG/$NS/app:v1"
 	[ -z "$output" ]
@@ -316,7 +258,7 @@ SPO
 	[ "$(stamp "$DIR/web.json")" = "$before_web" ]
 	cmp "$DIR/.scprof-sync.json" "$TMP/state-before"
 
-	start_registry
+	start_registry registry
 	sync 0 --from "$REG/$NS/app:v1"
 	[ "${lines[0]}" = "updated scprof/app.json from $REG/$NS/app:v1 ($d2)" ]
 	[ "${lines[1]}" = "removed scprof/web.json ($REG/$NS/web:v1 is no longer listed)" ]
@@ -501,11 +443,11 @@ PY
 	wait_for "updated scprof/app.json" "$TMP/out"
 	cmp "$DIR/app.json" <("$SCPROF" convert --to oci "$TMP/app2.json")
 
-	stop_registry
+	stop_registry registry
 	wait_for "failed scprof/app.json" "$TMP/err"
 	[ -e "$DIR/app.json" ]
 	run_scprof push "$TMP/app.json" "oci:$TMP/lay/x:v1"
-	start_registry
+	start_registry registry
 	run_scprof push --plain-http "$TMP/app.json" "$REG/$NS/app:v1"
 	wait_for "updated scprof/app.json from $REG/$NS/app:v1 ($output)" "$TMP/out"
 

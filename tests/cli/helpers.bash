@@ -117,3 +117,60 @@ for r in p.get("syscalls", []):
         for n in r.get("names", []):
             print(n)' "$1" | sort -u
 }
+
+# ---- a registry on 127.0.0.1 (120-oci, 133-k8s-sync) ----
+REGISTRY_BIN=${REGISTRY_BIN:-/usr/bin/docker-registry}
+
+# free_port: a TCP port on 127.0.0.1 nobody listens on right now
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL LOG: return once URL answers (5 s at most); else LOG on stderr and 1
+wait_http() {
+	for _ in $(seq 1 100); do
+		if curl -s -o /dev/null -k "$1"; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	cat "$2" >&2
+	return 1
+}
+
+# start_registry NAME [EXTRA_YAML]: Debian's docker-registry on 127.0.0.1 in
+# $BATS_FILE_TMPDIR/NAME, answering before it returns; its port in NAME/port, kept when
+# it is started again (after an outage); killed after 10 minutes whatever happens
+start_registry() {
+	local dir=$BATS_FILE_TMPDIR/$1 port scheme=http
+	mkdir -p "$dir/data"
+	[ -f "$dir/port" ] || free_port > "$dir/port"
+	port=$(cat "$dir/port")
+	cat > "$dir/config.yml" <<EOF
+version: 0.1
+log:
+  level: error
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+${2:-}
+EOF
+	[[ ${2:-} == *tls:* ]] && scheme=https
+	timeout 600 "$REGISTRY_BIN" serve "$dir/config.yml" >> "$dir/log" 2>&1 3>&- &
+	echo $! > "$dir/pid"
+	wait_http "$scheme://127.0.0.1:$port/v2/" "$dir/log"
+}
+
+# stop_registry NAME: stop what start_registry NAME (or another server with NAME/pid) started
+stop_registry() {
+	local pidfile=$BATS_FILE_TMPDIR/$1/pid
+	if [ -f "$pidfile" ]; then
+		kill "$(cat "$pidfile")" 2>/dev/null || true
+		wait "$(cat "$pidfile")" 2>/dev/null || true
+		rm -f "$pidfile"
+	fi
+}
