@@ -842,6 +842,23 @@ static void forget_anchors(struct loader *l)
 		memset(l->buckets, 0, l->n_buckets * sizeof(*l->buckets));
 }
 
+/* Point @l and @parser at @buf, after a UTF-8 byte order mark. */
+static int parser_start(struct loader *l, yaml_parser_t *parser, const char *buf, size_t len)
+{
+	if (!len)
+		buf = ""; /* libyaml insists on a pointer */
+	/* Skipped here rather than by libyaml, so that columns on line 1 stay right. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		buf += 3, len -= 3, l->base = 3;
+	l->buf = buf;
+	l->len = len;
+	if (!yaml_parser_initialize(parser))
+		return error_set(l->err, -ENOMEM, "out of memory while reading YAML");
+	yaml_parser_set_input_string(parser, (const unsigned char *)buf, len);
+	yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING);
+	return 0;
+}
+
 static int parse_stream(const char *buf, size_t len, bool k8s, yaml_document_fn fn, void *data,
 			struct scprof_error **err)
 {
@@ -849,18 +866,10 @@ static int parse_stream(const char *buf, size_t len, bool k8s, yaml_document_fn 
 	yaml_parser_t parser;
 	bool done = false;
 	size_t index = 0;
-	int r = 0;
+	int r = parser_start(&l, &parser, buf, len);
 
-	if (!len)
-		buf = "";
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		buf += 3, len -= 3, l.base = 3;
-	l.buf = buf;
-	l.len = len;
-	if (!yaml_parser_initialize(&parser))
-		return error_set(err, -ENOMEM, "out of memory while reading YAML");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	if (r < 0)
+		return r;
 	while (!done && r == 0) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&parser, &ev)) {
@@ -909,20 +918,11 @@ static int parse_one(const char *buf, size_t len, bool k8s, struct node **out,
 	struct loader l = { .err = err, .k8s = k8s };
 	yaml_parser_t parser;
 	bool seen_doc = false, done = false;
-	int r = 0;
 
 	*out = NULL;
-	if (!len)
-		buf = ""; /* libyaml insists on a pointer */
-	/* Skipped here rather than by libyaml, so that columns on line 1 stay right. */
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		buf += 3, len -= 3, l.base = 3;
-	l.buf = buf;
-	l.len = len;
-	if (!yaml_parser_initialize(&parser))
-		return error_set(err, -ENOMEM, "out of memory while reading YAML");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	int r = parser_start(&l, &parser, buf, len);
+	if (r < 0)
+		return r;
 	while (!done) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&parser, &ev)) {
