@@ -132,6 +132,12 @@ int cli_oci_credentials(struct scprof_oci_opts *o, char **password);
 void cli_oci_forget(char *password);
 /* Read the PEM key file @path into *key (wipe with cli_oci_forget); prints the error. */
 int cli_oci_read_key(const char *path, char **key);
+/*
+ * The keys signatures are checked with: the one of --verify-key @key_path, else with
+ * @defaults the default keys (~/.config/scprof/keys, /etc/scprof/keys), else none.
+ * Free with scprof_oci_keys_free(); prints the error.
+ */
+int cli_oci_verify_keys(const char *key_path, bool defaults, char ***keys, size_t *n_keys);
 
 /*
  * oci:// bases (cli/oci-opts.c).  Without any of CLI_BASE_REGISTRY_OPTIONS they

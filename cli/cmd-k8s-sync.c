@@ -667,14 +667,8 @@ int cmd_k8s_sync(int argc, char **argv)
 		}
 	}
 
-	if (key_path) {
-		keys = xcalloc(1, sizeof(*keys));
-		if (cli_oci_read_key(key_path, &keys[0]) != EXIT_OK)
-			goto out;
-		n_keys = 1;
-	} else if (!skip_verify) {
-		scprof_oci_default_keys(&keys, &n_keys);
-	}
+	if (cli_oci_verify_keys(key_path, !skip_verify, &keys, &n_keys) != EXIT_OK)
+		goto out;
 	if (cli_oci_credentials(&o, &password) != EXIT_OK)
 		goto out;
 	/* a changed digest is pulled once: a cache would only fill a node's disk */

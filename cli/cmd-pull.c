@@ -85,17 +85,10 @@ int cmd_pull(int argc, char **argv)
 	if (key_path && skip_verify)
 		return cli_usage_error(
 			"pull", "--verify-key and --insecure-skip-verify exclude each other");
-	if (key_path) {
-		keys = xcalloc(1, sizeof(*keys));
-		if (cli_oci_read_key(key_path, &keys[0]) != EXIT_OK) {
-			free(keys);
-			return EXIT_USAGE;
-		}
-		n_keys = 1;
-	} else if (!skip_verify && strncmp(argv[optind], "oci:", 4)) {
-		/* layouts are local files, trusted as profile files are */
-		scprof_oci_default_keys(&keys, &n_keys);
-	}
+	/* layouts are local files, trusted as profile files are */
+	if (cli_oci_verify_keys(key_path, !skip_verify && strncmp(argv[optind], "oci:", 4), &keys,
+				&n_keys) != EXIT_OK)
+		return EXIT_USAGE;
 	o.verify_keys = (const char *const *)keys;
 	o.n_verify_keys = n_keys;
 	if (cli_oci_credentials(&o, &password) != EXIT_OK) {

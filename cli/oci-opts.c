@@ -116,6 +116,23 @@ int cli_oci_read_key(const char *path, char **key)
 	return EXIT_OK;
 }
 
+int cli_oci_verify_keys(const char *key_path, bool defaults, char ***keys, size_t *n_keys)
+{
+	*keys = NULL;
+	*n_keys = 0;
+	if (key_path) {
+		*keys = xcalloc(1, sizeof(**keys));
+		if (cli_oci_read_key(key_path, &(*keys)[0]) != EXIT_OK) {
+			free(steal_ptr(keys));
+			return EXIT_USAGE;
+		}
+		*n_keys = 1;
+	} else if (defaults) {
+		scprof_oci_default_keys(keys, n_keys);
+	}
+	return EXIT_OK;
+}
+
 /* How oci:// bases are pulled; one command runs per process. */
 static struct {
 	bool set; /* an option was given: else scprof_oci_fetch_base()'s defaults */
