@@ -133,6 +133,13 @@ SCPROF_PUBLIC int scprof_pod_resolve_localhost(const char *root, const char *rel
  */
 SCPROF_PUBLIC const char *const *scprof_pod_template_path(const char *kind);
 
+/*
+ * The seccompProfile type a pre-1.19 seccomp annotation value stands for:
+ * "RuntimeDefault" (runtime/default, docker/default), "Unconfined", or
+ * "Localhost" with *path set to what follows "localhost/"; NULL for any other.
+ */
+SCPROF_PUBLIC const char *scprof_pod_seccomp_annotation_type(const char *value, const char **path);
+
 #ifdef __cplusplus
 }
 #endif

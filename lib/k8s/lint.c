@@ -516,9 +516,10 @@ static void sysctls(struct pod *p)
 
 static bool valid_seccomp_annotation(const struct node *v)
 {
-	return v->kind == NODE_STRING &&
-	       (!strcmp(v->text, "runtime/default") || !strcmp(v->text, "docker/default") ||
-		!strncmp(v->text, "localhost/", 10));
+	const char *path, *type = v->kind == NODE_STRING ?
+					  scprof_pod_seccomp_annotation_type(v->text, &path) :
+					  NULL;
+	return type && strcmp(type, "Unconfined");
 }
 
 /* Before 1.19: the alpha annotations, of the pod and of each container by name. */
@@ -908,23 +909,15 @@ static void wait_for_images(struct pod *p, const struct ctr *c, const char *imag
 	};
 }
 
-/*
- * The seccomp alpha annotations, deprecated since v1.19 for the fields; from
- * v1.25 they are only copied into the fields of new pods, not of static pods,
- * and kubelets no longer read them.
- */
 /* Whether seccomp annotation value @v says what the seccompProfile object @sp says. */
 static bool annotation_agrees(const struct node *v, const struct node *sp)
 {
 	const struct node *t = node_get(sp, "type"), *lp = node_get(sp, "localhostProfile");
 	if (v->kind != NODE_STRING || !t || t->kind != NODE_STRING)
 		return false;
-	if (!strcmp(v->text, "runtime/default") || !strcmp(v->text, "docker/default"))
-		return !strcmp(t->text, "RuntimeDefault");
-	if (!strcmp(v->text, "unconfined"))
-		return !strcmp(t->text, "Unconfined");
-	return !strncmp(v->text, "localhost/", 10) && !strcmp(t->text, "Localhost") && lp &&
-	       lp->kind == NODE_STRING && !strcmp(lp->text, v->text + 10);
+	const char *path, *type = scprof_pod_seccomp_annotation_type(v->text, &path);
+	return type && !strcmp(type, t->text) &&
+	       (!path || (lp && lp->kind == NODE_STRING && !strcmp(lp->text, path)));
 }
 
 /*

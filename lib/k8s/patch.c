@@ -868,8 +868,10 @@ static int fix_annotation(struct patcher *p, const struct node *tmpl, const char
 		return 0;
 	_cleanup_free_ char *want = localhost(p) ? xasprintf("localhost/%s", p->o->localhost) :
 						   xstrdup("runtime/default");
-	if (str(v) &&
-	    (!strcmp(v->text, want) || (!localhost(p) && !strcmp(v->text, "docker/default"))))
+	const char *path = NULL;
+	const char *type = str(v) ? scprof_pod_seccomp_annotation_type(v->text, &path) : NULL;
+	if (type && !strcmp(type, localhost(p) ? "Localhost" : "RuntimeDefault") &&
+	    (!path || !strcmp(path, p->o->localhost)))
 		return 0;
 	_cleanup_node_ struct node *w = node_new(NODE_OBJECT);
 	struct node *ann = node_new(NODE_OBJECT);

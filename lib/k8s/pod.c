@@ -243,6 +243,19 @@ static int seccomp_field(struct reader *r, const struct node *sp, const char *pa
 	return 0;
 }
 
+const char *scprof_pod_seccomp_annotation_type(const char *value, const char **path)
+{
+	*path = NULL;
+	if (!strcmp(value, "runtime/default") || !strcmp(value, "docker/default"))
+		return "RuntimeDefault";
+	if (!strcmp(value, "unconfined"))
+		return "Unconfined";
+	if (strncmp(value, "localhost/", 10))
+		return NULL;
+	*path = value + 10;
+	return "Localhost";
+}
+
 /* ... or one of the annotations from before Kubernetes 1.19. */
 static int seccomp_annotation(struct reader *r, const struct node *v, const char *key)
 {
@@ -250,17 +263,18 @@ static int seccomp_annotation(struct reader *r, const struct node *v, const char
 	if (v->kind != NODE_STRING)
 		return fail(r, v, "annotation '%s' must be a string", key);
 	c->seccomp_from = xasprintf("annotation '%s'", key);
-	if (!strcmp(v->text, "runtime/default") || !strcmp(v->text, "docker/default")) {
+	const char *path = NULL, *type = scprof_pod_seccomp_annotation_type(v->text, &path);
+	if (type && !strcmp(type, "RuntimeDefault")) {
 		c->seccomp = SCPROF_POD_SECCOMP_RUNTIME_DEFAULT;
-	} else if (!strcmp(v->text, "unconfined")) {
+	} else if (type && !strcmp(type, "Unconfined")) {
 		c->seccomp = SCPROF_POD_SECCOMP_UNCONFINED;
-	} else if (!strncmp(v->text, "localhost/", 10)) {
-		if (!local_descending(v->text + 10))
+	} else if (type) {
+		if (!local_descending(path))
 			return fail(r, v,
 				    "localhost profile '%s' must be a relative path without '..'",
-				    v->text + 10);
+				    path);
 		c->seccomp = SCPROF_POD_SECCOMP_LOCALHOST;
-		c->seccomp_path = xstrdup(v->text + 10);
+		c->seccomp_path = xstrdup(path);
 		r->seccomp_at = v;
 	} else {
 		return fail(
