@@ -431,20 +431,27 @@ static struct node *resolve_k8s(const char *s, size_t len)
 {
 	if (!len || word_in(s, len, null_words))
 		return node_new(NODE_NULL);
-	if (word_in(s, len, k8s_true) || word_in(s, len, k8s_false))
-		return node_new_bool(word_in(s, len, k8s_true));
-	if (len && strchr("+-.0123456789", s[0])) {
-		_cleanup_free_ char *plain = xmalloc(len + 1);
-		size_t n = 0;
-		for (size_t i = 0; i < len; i++)
-			if (s[i] != '_')
-				plain[n++] = s[i];
-		plain[n] = '\0';
-		struct node *v = go_integer(plain, n);
+	bool yes = word_in(s, len, k8s_true);
+	if (yes || word_in(s, len, k8s_false))
+		return node_new_bool(yes);
+	if (strchr("+-.0123456789", s[0])) {
+		/* underscores dropped, in a copy only when there are any */
+		_cleanup_free_ char *copy = NULL;
+		const char *num = s;
+		size_t n = len;
+		if (memchr(s, '_', len)) {
+			copy = xmalloc(len);
+			n = 0;
+			for (size_t i = 0; i < len; i++)
+				if (s[i] != '_')
+					copy[n++] = s[i];
+			num = copy;
+		}
+		struct node *v = go_integer(num, n);
 		char *text;
 		if (v)
 			return v;
-		if ((text = float_to_json(plain, n))) {
+		if ((text = float_to_json(num, n))) {
 			v = node_new(NODE_NUMBER);
 			v->text = text;
 			return v;
