@@ -32,9 +32,9 @@ static void build_key(const struct scprof_semantic *s, const struct scprof_compi
 		      struct strbuf *k)
 {
 	const struct scmp_version *v = seccomp_version();
-	strbuf_addf(k, "scprof %s libseccomp %u.%u.%u native %s enosys %d tree %d\n", SCPROF_VERSION,
-		    v->major, v->minor, v->micro, scprof_arch_native()->name, o->enosys_stub,
-		    o->binary_tree);
+	strbuf_addf(k, "scprof %s libseccomp %u.%u.%u native %s enosys %d tree %d\n",
+		    SCPROF_VERSION, v->major, v->minor, v->micro, scprof_arch_native()->name,
+		    o->enosys_stub, o->binary_tree);
 	key_u64(k, s->default_action);
 	key_u64(k, s->flags);
 	key_u64(k, s->n_profile_rules);
