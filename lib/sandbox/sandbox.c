@@ -2,14 +2,12 @@
 /*
  * Run a command in a security context: ids, capabilities, no_new_privs, and a
  * seccomp filter loaded right before execve.  Between fork and exec only
- * async-signal-safe calls are made; a failure goes to the parent as a
- * (step, errno) pair over a close-on-exec pipe, whose EOF means exec succeeded.
- * With a seccomp agent the same pipe first carries the listener's number, and
- * a second pipe lets the child go on once the agent has the listener.
- *
- * Once the filter is loaded, the profile may deny write (or kill on it): so a
- * failure is first stored in a shared page, which takes no syscall, and the
- * parent looks there when the pipe ends without a message.
+ * async-signal-safe calls are made.  A failure goes to the parent as a
+ * (step, errno) pair in a shared page, which takes no syscall (once the filter
+ * is loaded, the profile may deny write or kill on it), before the child exits;
+ * the EOF of a close-on-exec pipe says that exec happened or the child is gone.
+ * With a seccomp agent the pipe first carries the listener's number, and a
+ * second pipe lets the child go on once the agent has the listener.
  */
 #include <fcntl.h>
 #include <grp.h>
@@ -112,19 +110,14 @@ uint64_t scprof_caps_current(void)
 	return (uint64_t)d[0].permitted | ((uint64_t)d[1].permitted << 32);
 }
 
-/* The shared page of the spawn in progress on this thread: { set, step, errno, index }. */
-static __thread int *report_page;
+/* The child's shared page: { set, step, errno, index }. */
+static int *report_page;
 
-static void report_at(int fd, enum step step, int err, int index)
+static void report_at(enum step step, int err, int index)
 {
 	int msg[3] = { (int)step, err, index };
-	if (report_page) {
-		memcpy(report_page + 1, msg, sizeof(msg));
-		__atomic_store_n(&report_page[0], 1, __ATOMIC_RELEASE);
-	}
-	/* nothing to do if this fails: the parent finds the page */
-	if (write(fd, msg, sizeof(msg)) < 0) {
-	}
+	memcpy(report_page + 1, msg, sizeof(msg));
+	__atomic_store_n(&report_page[0], 1, __ATOMIC_RELEASE);
 	int code = step == STEP_EXEC ? (err == ENOENT ? 127 : 126) : 125;
 	/* the profile may deny exit_group and exit too: then end on a trap (SIGILL), not a loop */
 	syscall(SYS_exit_group, code);
@@ -133,9 +126,9 @@ static void report_at(int fd, enum step step, int err, int index)
 		__builtin_trap();
 }
 
-static void report(int fd, enum step step, int err)
+static void report(enum step step, int err)
 {
-	report_at(fd, step, err, 0);
+	report_at(step, err, 0);
 }
 
 static int load_filter(const struct scprof_sandbox *sb)
@@ -175,7 +168,7 @@ static void load(const struct scprof_sandbox *sb, int fd, int go)
 {
 	int l = load_filter(sb);
 	if (l < 0)
-		report(fd, STEP_FILTER, errno);
+		report(STEP_FILTER, errno);
 	if (sb->listener)
 		hand_over(fd, go, l);
 }
@@ -186,34 +179,34 @@ struct prepared {
 	char **sysctl_paths; /* absolute */
 };
 
-static void write_sysctls(const struct scprof_sandbox *sb, const struct prepared *pre, int fd)
+static void write_sysctls(const struct scprof_sandbox *sb, const struct prepared *pre)
 {
 	for (size_t i = 0; i < sb->n_sysctls; i++) {
 		int f = open(pre->sysctl_paths[i], O_WRONLY | O_CLOEXEC);
 		size_t len = strlen(sb->sysctls[i].value);
 		if (f < 0)
-			report_at(fd, STEP_SYSCTL, errno, (int)i);
+			report_at(STEP_SYSCTL, errno, (int)i);
 		if (write(f, sb->sysctls[i].value, len) != (ssize_t)len)
-			report_at(fd, STEP_SYSCTL, errno ? errno : EIO, (int)i);
+			report_at(STEP_SYSCTL, errno ? errno : EIO, (int)i);
 		close(f);
 	}
 }
 
 /* Namespaces, the read-only root and sysctls: what needs privileges, so first. */
-static void isolate(const struct scprof_sandbox *sb, const struct prepared *pre, int fd)
+static void isolate(const struct scprof_sandbox *sb, const struct prepared *pre)
 {
 	int ns = sb->namespaces | (sb->read_only_root ? CLONE_NEWNS : 0);
 	if (ns && unshare(ns) < 0)
-		report(fd, STEP_UNSHARE, errno);
+		report(STEP_UNSHARE, errno);
 	if (sb->read_only_root) {
 		/* first private, or the remount would reach the host's / through shared propagation */
 		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-			report(fd, STEP_PRIVATE, errno);
+			report(STEP_PRIVATE, errno);
 		if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | pre->root_flags,
 			  NULL) < 0)
-			report(fd, STEP_READ_ONLY, errno);
+			report(STEP_READ_ONLY, errno);
 	}
-	write_sysctls(sb, pre, fd);
+	write_sysctls(sb, pre);
 }
 
 static void __attribute__((noreturn))
@@ -228,7 +221,7 @@ child(const struct scprof_sandbox *sb, const struct prepared *pre, char *const a
 		if (l >= 0)
 			close(l);
 	}
-	isolate(sb, pre, fd);
+	isolate(sb, pre);
 
 	/* without no_new_privs, loading needs CAP_SYS_ADMIN: load while it is still there */
 	bool loses_admin = sb->set_caps ? !(sb->caps & (1ULL << CAP_SYS_ADMIN_BIT)) :
@@ -241,17 +234,17 @@ child(const struct scprof_sandbox *sb, const struct prepared *pre, char *const a
 		for (int c = 0; c <= LAST_CAP; c++)
 			if (!(sb->caps & (1ULL << c)) && prctl(PR_CAPBSET_READ, c) == 1 &&
 			    prctl(PR_CAPBSET_DROP, c) < 0)
-				report(fd, STEP_BOUNDING, errno);
+				report(STEP_BOUNDING, errno);
 		if (sb->set_ids && prctl(PR_SET_KEEPCAPS, 1) < 0)
-			report(fd, STEP_KEEPCAPS, errno);
+			report(STEP_KEEPCAPS, errno);
 	}
 	if (sb->set_ids) {
 		if (setgroups(sb->n_groups, sb->groups) < 0)
-			report(fd, STEP_GROUPS, errno);
+			report(STEP_GROUPS, errno);
 		if (setresgid(sb->gid, sb->gid, sb->gid) < 0)
-			report(fd, STEP_GID, errno);
+			report(STEP_GID, errno);
 		if (setresuid(sb->uid, sb->uid, sb->uid) < 0)
-			report(fd, STEP_UID, errno);
+			report(STEP_UID, errno);
 	}
 	if (sb->set_caps) {
 		struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -262,21 +255,21 @@ child(const struct scprof_sandbox *sb, const struct prepared *pre, char *const a
 		d[0] = (struct __user_cap_data_struct){ lo, lo, ilo };
 		d[1] = (struct __user_cap_data_struct){ hi, hi, ihi };
 		if (syscall(SYS_capset, &h, d) < 0)
-			report(fd, STEP_CAPSET, errno);
+			report(STEP_CAPSET, errno);
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
-			report(fd, STEP_AMBIENT, errno);
+			report(STEP_AMBIENT, errno);
 		for (int c = 0; c <= LAST_CAP && !sb->oci_caps; c++)
 			if ((sb->caps & (1ULL << c)) &&
 			    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0 &&
 			    errno != EINVAL)
-				report(fd, STEP_AMBIENT, errno);
+				report(STEP_AMBIENT, errno);
 	}
 	if (sb->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		report(fd, STEP_NNP, errno);
+		report(STEP_NNP, errno);
 	if (sb->prog && !early)
 		load(sb, fd, go);
 	execvp(argv[0], argv);
-	report(fd, STEP_EXEC, errno);
+	report(STEP_EXEC, errno);
 	_exit(127);
 }
 
@@ -383,9 +376,7 @@ pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[], 
 		return error_set(err, -e, "cannot map a page: %s", strerror(e));
 	}
 	prepare(sb, &pre);
-	report_page = page;
 	pid_t pid = fork();
-	report_page = NULL;
 	if (pid < 0) {
 		int e = errno;
 		munmap(page, 4096);
@@ -433,24 +424,19 @@ pid_t scprof_sandbox_spawn(const struct scprof_sandbox *sb, char *const argv[], 
 	close(p[0]);
 	if (agent)
 		close(go[1]);
-	if (n != (ssize_t)sizeof(msg)) {
-		/* EOF: exec succeeded, unless the child died with its report in the page */
-		if (__atomic_load_n(&page[0], __ATOMIC_ACQUIRE)) {
-			memcpy(msg, page + 1, sizeof(msg));
-			munmap(page, 4096);
-			reap(pid);
-			return child_failed(sb, argv, msg, exec_errno, err);
-		}
-		munmap(page, 4096);
-		if (!agent || handed)
-			return pid;
-		reap(pid);
-		return error_set(
-			err, -EIO,
-			"the command's setup ended before the seccomp listener was handed over");
-	}
-
+	/* EOF: exec succeeded, unless the child died with its report in the page */
+	bool failed = __atomic_load_n(&page[0], __ATOMIC_ACQUIRE);
+	if (failed)
+		memcpy(msg, page + 1, sizeof(msg));
 	munmap(page, 4096);
+	if (!failed && n == 0 && (!agent || handed))
+		return pid;
 	reap(pid);
-	return child_failed(sb, argv, msg, exec_errno, err);
+	if (failed)
+		return child_failed(sb, argv, msg, exec_errno, err);
+	return error_set(
+		err, -EIO,
+		agent && !handed ?
+			"the command's setup ended before the seccomp listener was handed over" :
+			"the command's setup sent an unexpected message");
 }
