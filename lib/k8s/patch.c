@@ -1304,6 +1304,21 @@ int scprof_patch_buf(const char *buf, size_t len, const char *name,
 			"localhost profile '%s' must be a relative path without '..' (under the kubelet's seccomp directory)",
 			o->localhost ? o->localhost : "");
 
+	/* libyaml takes a byte order mark inside the text as part of the line, so an edit
+	 * next to it could change how its line reads: refuse rather than guess */
+	size_t from = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
+	const char *bom = memmem(buf + from, len - from, "\xef\xbb\xbf", 3);
+	if (bom) {
+		unsigned line = 1;
+		const char *start = buf;
+		for (const char *q = buf; q < bom; q++)
+			if (*q == '\n')
+				line++, start = q + 1;
+		return error_set_at(
+			err, -EINVAL, name, line, (unsigned)(bom - start) + 1,
+			"a byte order mark inside the text: remove it to patch the file");
+	}
+
 	struct scprof_patch_result *r = xcalloc(1, sizeof(*r));
 	struct patcher p = {
 		.buf = buf, .len = len, .file = name, .o = o, .err = err, .notes = &r->notes

@@ -283,6 +283,12 @@ EOF
 	[ "$stderr" = "$TMP/alias.yaml:8:22: error: document 1: spec.containers[1].securityContext is a YAML alias: the change would apply wherever its anchor is used; patch it by hand" ]
 	patch_fails "$TMP/alias.yaml" -c a --runtime-default
 	[[ $stderr == *"spec.containers[0].securityContext carries a YAML anchor"* ]]
+	# a byte order mark inside the text (one at the start is fine)
+	printf '\xef\xbb\xbfkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    securityContext:\n\xef\xbb\xbf    image: i\n' >"$TMP/bom.yaml"
+	patch_fails "$TMP/bom.yaml" -c c --runtime-default
+	[ "$stderr" = "$TMP/bom.yaml:7:1: error: a byte order mark inside the text: remove it to patch the file" ]
+	sed -i '7s/^\xef\xbb\xbf//' "$TMP/bom.yaml"
+	patch_ok "$TMP/bom.yaml" -c c --runtime-default
 }
 
 @test "k8s patch: bad usage is exit 2 with the usage hint" {
