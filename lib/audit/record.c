@@ -581,9 +581,9 @@ static bool parse_fast(const char *p, const char *end, struct audit_record *r)
 		if (q == end || q - p < 5 || memcmp(q - 4, " pid", 4) || *p == '"')
 			return false;
 		q -= 4;
-		/* words apart by spaces, as the general parser takes them */
+		/* words apart by spaces, none quoted, as the general parser takes them */
 		if (is_ws(q[-1]) || memchr(p, '\t', (size_t)(q - p)) ||
-		    memchr(p, '\x1d', (size_t)(q - p)))
+		    memchr(p, '\x1d', (size_t)(q - p)) || memmem(p, (size_t)(q - p), " \"", 2))
 			return false;
 		subj = add_string(r, (struct span){ p, (size_t)(q - p) }, true);
 		p = q;
