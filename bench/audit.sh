@@ -8,19 +8,23 @@
 #   scprof audit --format json FILE > /dev/null, and the default table
 #   grep -c type=SECCOMP FILE (piped: GNU grep stops at the first match when its
 #     output is /dev/null)
-#   ausearch -m SECCOMP -if FILE on a slice of AUSEARCH_MB (default 64): it reads
-#     about 7 MB/s, so the whole file would take minutes; bytes per second compared
+#   ausearch -m SECCOMP -if FILE, bytes per second compared with scprof's on the
+#     whole file: ausearch's speed depends on how many records share a second
+#     (it keeps every event of its time window open), so it reads files of
+#     AUSEARCH_MB (default 16) at each of AUSEARCH_RATES records a second; the
+#     whole file would take minutes
 #   peak RSS of scprof on the whole file and on a quarter of it
 set -euo pipefail
 scprof=$(realpath "${1:-build/cli/scprof}")
 SIZE_MB=${SIZE_MB:-1024}
-AUSEARCH_MB=${AUSEARCH_MB:-64}
+AUSEARCH_MB=${AUSEARCH_MB:-16}
+AUSEARCH_RATES=${AUSEARCH_RATES:-100 1000 5000 10000}
 R=${R:-5}
 RATE=${RATE:-1000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-python3 - "$work/audit.log" "$SIZE_MB" "$RATE" <<'EOF'
+cat > "$work/gen.py" <<'GEN'
 import sys
 path, size, RATE = sys.argv[1], int(sys.argv[2]) << 20, int(sys.argv[3])
 comms = [("nginx", "/usr/sbin/nginx"), ("python3", "/usr/bin/python3.11"),
@@ -53,13 +57,14 @@ with open(path, "w") as f:
             f.write("".join(out))
             out = []
     f.write("".join(out))
-EOF
+GEN
+# gen PATH MIB RATE
+gen() { python3 "$work/gen.py" "$1" "$2" "$3"; }
+gen "$work/audit.log" "$SIZE_MB" "$RATE"
 log=$work/audit.log
 bytes=$(stat -c %s "$log")
-head -c $((AUSEARCH_MB << 20)) "$log" | sed '$d' > "$work/slice.log"
 head -c $((bytes / 4)) "$log" | sed '$d' > "$work/quarter.log"
-sbytes=$(stat -c %s "$work/slice.log")
-cat "$log" "$work/slice.log" "$work/quarter.log" > /dev/null
+cat "$log" "$work/quarter.log" > /dev/null
 
 now() { date +%s%N; }
 # run_ms OUT COMMAND...: append one run's wall time (microseconds) to OUT
@@ -75,7 +80,6 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 json() { "$scprof" audit --format json "$log" > /dev/null 2>&1; }
 table() { "$scprof" audit "$log" > /dev/null 2>&1; }
 grepc() { grep -c type=SECCOMP "$log" | cat > /dev/null; }
-aus() { ausearch -m SECCOMP -if "$work/slice.log" > /dev/null 2>&1 || true; }
 
 have_ausearch=0
 command -v ausearch > /dev/null && have_ausearch=1
@@ -84,7 +88,6 @@ for _ in $(seq 1 "$R"); do
 	run_us "$work/table" table
 	run_us "$work/grep" grepc
 done
-[ "$have_ausearch" = 1 ] && run_us "$work/aus" aus
 j=$(median < "$work/json")
 t=$(median < "$work/table")
 g=$(median < "$work/grep")
@@ -99,9 +102,18 @@ echo "| grep -c type=SECCOMP ($((bytes >> 20)) MiB, $records records) | $((g / 1
 echo "| scprof audit --format json | $((j / 1000)) ms | $(gbs "$j") GB/s | $(echo "scale=2; $j / $g" | bc) x grep's time |"
 echo "| scprof audit (table) | $((t / 1000)) ms | $(gbs "$t") GB/s | $(echo "scale=2; $t / $g" | bc) x grep's time |"
 if [ "$have_ausearch" = 1 ]; then
-	a=$(median < "$work/aus")
-	arate=$(echo "scale=4; $sbytes / $a" | bc) # bytes per microsecond = MB/s
-	echo "| ausearch -m SECCOMP -if ($((sbytes >> 20)) MiB slice) | $((a / 1000)) ms | $arate MB/s | scprof json is $(echo "scale=0; ($bytes / $j) / $arate" | bc)x faster |"
+	for rate in $AUSEARCH_RATES; do
+		gen "$work/aus.log" "$AUSEARCH_MB" "$rate"
+		sbytes=$(stat -c %s "$work/aus.log")
+		cat "$work/aus.log" > /dev/null
+		rm -f "$work/aus"
+		for _ in 1 2 3; do
+			run_us "$work/aus" sh -c 'ausearch -m SECCOMP -if "$1" > /dev/null 2>&1 || true' sh "$work/aus.log"
+		done
+		a=$(median < "$work/aus")
+		arate=$(echo "scale=4; $sbytes / $a" | bc) # bytes per microsecond = MB/s
+		echo "| ausearch -m SECCOMP -if ($((sbytes >> 20)) MiB, $rate records/s) | $((a / 1000)) ms | $arate MB/s | scprof json is $(echo "scale=0; ($bytes / $j) / $arate" | bc)x faster |"
+	done
 fi
 echo
 echo "scprof peak RSS: $rss KiB on $((bytes >> 20)) MiB, $rssq KiB on $((bytes >> 22)) MiB"

@@ -18,11 +18,34 @@ static const char digits2[201] = "0001020304050607080910111213141516171819202122
 				 "62636465666768697071727374757677787980818283848586878889909192"
 				 "93949596979899";
 
+static const uint64_t powers_of_10[20] = {
+	1ull,
+	10ull,
+	100ull,
+	1000ull,
+	10000ull,
+	100000ull,
+	1000000ull,
+	10000000ull,
+	100000000ull,
+	1000000000ull,
+	10000000000ull,
+	100000000000ull,
+	1000000000000ull,
+	10000000000000ull,
+	100000000000000ull,
+	1000000000000000ull,
+	10000000000000000ull,
+	100000000000000000ull,
+	1000000000000000000ull,
+	10000000000000000000ull,
+};
+
 static char *put_u64(char *p, uint64_t v)
 {
-	unsigned n = 1;
-	for (uint64_t t = v; t >= 10; t /= 10)
-		n++;
+	/* the number of digits, without a division a digit: log10 from log2 */
+	unsigned t = (unsigned)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	unsigned n = t + 1 - ((v | 1) < powers_of_10[t]);
 	char *e = p + n;
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100) * 2;
@@ -336,7 +359,13 @@ char *audit_record_json_put(const struct audit_record *r, char *p)
 	LIT(p, "\",\"data\":");
 	p = put_u64(p, r->data);
 	LIT(p, ",\"summary\":\"");
-	p += audit_record_action_format(r->code, p, 40);
+	if (!r->data && r->action != AUDIT_ACTION_UNKNOWN) {
+		/* what audit_record_action_format() gives, without the call */
+		memcpy(p, audit_action_name(r->action), n);
+		p += n;
+	} else {
+		p += audit_record_action_format(r->code, p, 40);
+	}
 	*p++ = '"';
 	return p;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Unit tests of lib/audit/record.c: seccomp audit lines from printk, auditd and journald. */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -385,6 +386,46 @@ static void test_json_strings(void **state)
 	audit_record_release(&r);
 }
 
+/* Numbers at every change of digit count, and the summary with and without data. */
+static void test_json_numbers(void **state)
+{
+	struct audit_record r = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	char want[64];
+	(void)state;
+	uint64_t v = 1;
+	for (int digits = 1; digits <= 20; digits++) {
+		uint64_t probes[] = { v - 1, v, v * 9 + (v - 1) };
+		for (size_t i = 0; i < ARRAY_SIZE(probes); i++) {
+			if (digits == 20 && i == 2)
+				probes[i] = UINT64_MAX;
+			char line[200];
+			snprintf(line, sizeof(line),
+				 "type=SECCOMP msg=audit(1.0:%" PRIu64
+				 "): pid=1 comm=\"x\" exe=\"/x\" "
+				 "sig=0 arch=c000003e syscall=1 code=0x50001",
+				 probes[i]);
+			assert_int_equal(audit_record_parse(line, strlen(line), &r, NULL), 0);
+			strbuf_reset(&sb);
+			audit_record_json(&r, &sb);
+			snprintf(want, sizeof(want), "\"serial\":%" PRIu64 ",", probes[i]);
+			assert_non_null(strstr(sb.buf, want));
+			assert_non_null(strstr(sb.buf, "\"summary\":\"ERRNO(1)\""));
+		}
+		if (digits < 20)
+			v *= 10;
+	}
+	const char *l = "type=SECCOMP msg=audit(1.0:1): pid=-7 comm=\"x\" exe=\"/x\" sig=0 "
+			"arch=c000003e syscall=1 code=0x12340000";
+	assert_int_equal(audit_record_parse(l, strlen(l), &r, NULL), 0);
+	strbuf_reset(&sb);
+	audit_record_json(&r, &sb);
+	assert_non_null(strstr(sb.buf, "\"pid\":-7,"));
+	assert_non_null(strstr(sb.buf, "\"summary\":\"UNKNOWN(0x12340000)\""));
+	strbuf_release(&sb);
+	audit_record_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,7 +433,7 @@ int main(void)
 		cmocka_unit_test(test_line_kinds), cmocka_unit_test(test_abend),
 		cmocka_unit_test(test_json_time),  cmocka_unit_test(test_json_strings),
 		cmocka_unit_test(test_fields),	   cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_actions),	   cmocka_unit_test(test_json_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
