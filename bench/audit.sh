@@ -18,7 +18,7 @@ set -euo pipefail
 scprof=$(realpath "${1:-build/cli/scprof}")
 SIZE_MB=${SIZE_MB:-1024}
 AUSEARCH_MB=${AUSEARCH_MB:-16}
-AUSEARCH_RATES=${AUSEARCH_RATES:-100 1000 5000 10000}
+AUSEARCH_RATES=${AUSEARCH_RATES:-100 1000 7000}
 R=${R:-5}
 RATE=${RATE:-1000}
 work=$(mktemp -d)
@@ -39,7 +39,7 @@ with open(path, "w") as f:
         c, e = comms[serial % 4]
         pid = 1000 + serial % 977
         nr = (serial * 7) % 330
-        ms = serial % 1000
+        ms = (serial % RATE) * 1000 // RATE  # in order, as the kernel stamps them
         if serial % 2:
             l = (f'type=SECCOMP msg=audit({sec}.{ms:03d}:{serial}): auid=1000 uid=1000 gid=1000 '
                  f'ses=3 subj=unconfined pid={pid} comm="{c}" exe="{e}" sig=0 arch=c000003e '
