@@ -157,17 +157,48 @@ static uint64_t number_before(const char *start, const char *p)
 
 /* --- the fast path: the fields in the order Linux 4.14 and later write them ---------- */
 
-static inline bool at_ws_or_end(const char *p, const char *end)
+static inline __attribute__((always_inline)) bool at_ws_or_end(const char *p, const char *end)
 {
 	return p == end || is_ws(*p);
+}
+
+/*
+ * The @n bytes at @p are @lit's, for a literal of at most 16 bytes: two loads
+ * that may overlap, which the compiler folds to compares with constants
+ * (GCC calls memcmp() for most lengths).
+ */
+static inline __attribute__((always_inline)) bool same_bytes(const char *p, const char *lit,
+							     size_t n)
+{
+	if (n > 16)
+		return !memcmp(p, lit, n);
+	if (n >= 8) {
+		uint64_t a, b, c, d;
+		memcpy(&a, p, 8);
+		memcpy(&b, lit, 8);
+		memcpy(&c, p + n - 8, 8);
+		memcpy(&d, lit + n - 8, 8);
+		return a == b && c == d;
+	}
+	if (n >= 4) {
+		uint32_t a, b, c, d;
+		memcpy(&a, p, 4);
+		memcpy(&b, lit, 4);
+		memcpy(&c, p + n - 4, 4);
+		memcpy(&d, lit + n - 4, 4);
+		return a == b && c == d;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != lit[i])
+			return false;
+	return true;
 }
 
 /* " key=" at *pp (one space, as the kernel writes); advances past it. */
 static inline __attribute__((always_inline)) bool expect(const char **pp, const char *end,
 							 const char *lit, size_t n)
 {
-	/* with a literal, memcmp is a compare of a word or two, not a call */
-	if ((size_t)(end - *pp) < n || memcmp(*pp, lit, n))
+	if ((size_t)(end - *pp) < n || !same_bytes(*pp, lit, n))
 		return false;
 	*pp += n;
 	return true;
@@ -462,7 +493,8 @@ static size_t add_string(struct audit_record *r, struct span s, bool quoted)
 
 #define NO_STRING SIZE_MAX
 
-static inline bool fast_dec(const char **pp, const char *end, uint64_t max, uint64_t *out)
+static inline __attribute__((always_inline)) bool fast_dec(const char **pp, const char *end,
+							   uint64_t max, uint64_t *out)
 {
 	const char *p = *pp, *first = p;
 	/* 19 digits cannot overflow; a 20th is not a space, and the general parser decides */
@@ -477,7 +509,8 @@ static inline bool fast_dec(const char **pp, const char *end, uint64_t max, uint
 	return true;
 }
 
-static inline bool fast_u32(const char **pp, const char *end, uint32_t *out)
+static inline __attribute__((always_inline)) bool fast_u32(const char **pp, const char *end,
+							   uint32_t *out)
 {
 	uint64_t v;
 	if (!fast_dec(pp, end, UINT32_MAX, &v))
@@ -486,7 +519,8 @@ static inline bool fast_u32(const char **pp, const char *end, uint32_t *out)
 	return true;
 }
 
-static inline bool fast_i64(const char **pp, const char *end, int64_t *out)
+static inline __attribute__((always_inline)) bool fast_i64(const char **pp, const char *end,
+							   int64_t *out)
 {
 	bool neg = *pp < end && **pp == '-';
 	uint64_t v;
@@ -574,7 +608,7 @@ static bool parse_fast(const char *p, const char *end, struct audit_record *r)
 		for (; q < end && *q != '='; q++)
 			if (*q == '\t' || *q == '\x1d' || (*q == '"' && q[-1] == ' '))
 				return false;
-		if (q == end || q - p < 5 || memcmp(q - 4, " pid", 4))
+		if (q == end || q - p < 5 || !same_bytes(q - 4, " pid", 4))
 			return false;
 		q -= 4;
 		if (is_ws(q[-1]))
