@@ -66,6 +66,8 @@ static void slot_arches(const struct scprof_arch *slot[RECORD_SLOTS])
 	if (native && !strcmp(native->name, "x86_64")) {
 		slot[RECORD_SLOT_COMPAT] = scprof_arch_by_name("x86");
 		slot[RECORD_SLOT_X32] = scprof_arch_by_name("x32");
+	} else if (native && !strcmp(native->name, "aarch64")) {
+		slot[RECORD_SLOT_COMPAT] = scprof_arch_by_name("arm");
 	}
 }
 

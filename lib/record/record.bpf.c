@@ -96,6 +96,9 @@ static __always_inline __u64 syscall_arg(struct pt_regs *regs, bool compat, int 
 	}
 }
 #else
+#define PSR_MODE32_BIT 0x10 /* arm64: arch/arm64/include/uapi/asm/ptrace.h */
+
+/* the arguments scprof_obs_arg_spec() asks for are among the first three */
 static __always_inline __u64 syscall_arg(struct pt_regs *regs, bool compat, int i)
 {
 	switch (i) {
@@ -107,10 +110,8 @@ static __always_inline __u64 syscall_arg(struct pt_regs *regs, bool compat, int 
 		return PT_REGS_PARM3_CORE_SYSCALL(regs);
 	case 3:
 		return PT_REGS_PARM4_CORE_SYSCALL(regs);
-	case 4:
-		return PT_REGS_PARM5_CORE_SYSCALL(regs);
 	default:
-		return PT_REGS_PARM6_CORE_SYSCALL(regs);
+		return PT_REGS_PARM5_CORE_SYSCALL(regs);
 	}
 }
 #endif
@@ -159,6 +160,13 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 		slot = RECORD_SLOT_X32;
 		nr &= ~X32_SYSCALL_BIT;
 	}
+#elif defined(__TARGET_ARCH_arm64)
+	/*
+	 * An AArch32 task: the saved PSTATE's M[4] (the kernel's own test is the
+	 * thread flag TIF_32BIT, whose number is not ABI; this bit is)
+	 */
+	if (BPF_CORE_READ(regs, pstate) & PSR_MODE32_BIT)
+		slot = RECORD_SLOT_COMPAT;
 #endif
 	if (nr >= RECORD_NR_MAX) {
 		record_big(slot, nr);

@@ -8,7 +8,8 @@
  *                                    set by the loader for the roots, by the fork
  *                                    hook for their children, cleared at exit
  *   counts[slot][nr]                 calls per syscall and architecture slot:
- *                                    0 native, 1 compat (i386 on x86_64), 2 x32
+ *                                    0 native, 1 compat (i386 on x86_64, arm on
+ *                                    arm64), 2 x32
  *                                    (number without __X32_SYSCALL_BIT); plain
  *                                    increments, so CPUs racing on one counter
  *                                    may lose a few, but a call seen is never 0
