@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The eBPF recorder's loader: open -> configure -> load -> attach, then follow
- * the roots (a command we start paused, a pid and its threads, or the members
- * of a cgroup) by setting their bits in the program's global data, and read
- * the bitmaps back at the end.  Layout in record.h.
+ * the roots (a command, which announces itself to the program, a pid and its
+ * threads, or the members of a cgroup, whose bits we set in the program's
+ * global data), and read the counters back at the end.  Layout in record.h.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -48,6 +49,8 @@ struct ebpf {
 	int64_t next_scan;
 	int64_t next_prune;
 	bool started; /* a root was followed at some point */
+	bool foreign_ns; /* we run in a pid namespace other than the initial one */
+	uint64_t cookie; /* of the command's announcement */
 };
 
 static void release_skel(struct record_bpf **s)
@@ -200,7 +203,7 @@ static bool build_kernel(void)
  * reads the kernel's whole BTF (5 MB in 4 KB reads from sysfs: most of the
  * start-up time, which is why the small one is worth carrying).
  */
-static int load(struct ebpf *e, bool args, struct scprof_error **err)
+static int load(struct ebpf *e, bool args, bool mark, struct scprof_error **err)
 {
 	_cleanup_(release_skel) struct record_bpf *skel = NULL;
 	_cleanup_close_ int btf_fd = -1;
@@ -223,6 +226,12 @@ static int load(struct ebpf *e, bool args, struct scprof_error **err)
 	slot_arches(e->slot_arch);
 	if (args)
 		configure_args(e, skel);
+	if (mark) {
+		if (getrandom(&e->cookie, sizeof(e->cookie), 0) != sizeof(e->cookie))
+			e->cookie = (uint64_t)now_ms() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
+		skel->rodata->mark_nr = SYS_prctl;
+		skel->rodata->mark_cookie = e->cookie;
+	}
 	ret = record_bpf__load(skel);
 	if (ret < 0) {
 		if (ret == -EPERM || ret == -EACCES)
@@ -244,15 +253,18 @@ static int load(struct ebpf *e, bool args, struct scprof_error **err)
 }
 
 /*
- * Start @argv stopped, follow it, then let it exec: the first call of the
- * workload seen is its execve (the kill that stopped it entered before).  A
- * failed execve's errno comes back over a close-on-exec pipe.
+ * Start @argv: the child announces itself to the program, which follows it by
+ * the pid the kernel knows (whatever pid namespace we are in), then execs; the
+ * first call of the workload seen is its execve.  A failed execve's errno
+ * comes back over a close-on-exec pipe, or 0 when the program did not see the
+ * announcement (a filter of our own that denies prctl stops the call before
+ * the tracepoint).
  */
 static int start_command(struct scprof_recorder *r, struct ebpf *e, char *const argv[],
 			 int *exec_errno, struct scprof_error **err)
 {
 	_cleanup_close_ int rd = -1, wr = -1;
-	int errp[2], st;
+	int errp[2];
 	pid_t pid;
 
 	if (pipe2(errp, O_CLOEXEC) < 0)
@@ -263,31 +275,22 @@ static int start_command(struct scprof_recorder *r, struct ebpf *e, char *const 
 	if (pid < 0)
 		return error_set(err, -errno, "cannot fork: %s", strerror(errno));
 	if (pid == 0) {
-		pid_t self = getpid();
-		char c;
+		char c = 0;
 
-		/* the raw syscall: raise() would also change the signal mask after */
-		syscall(SYS_kill, self, SIGSTOP);
-		execvp(argv[0], argv);
-		c = (char)errno;
+		/* the global data is mapped shared: the count the program bumps is ours */
+		syscall(SYS_prctl, RECORD_MARK_OPTION, e->cookie, 0, 0, 0);
+		if (__atomic_load_n(&e->skel->bss->marks, __ATOMIC_SEQ_CST)) {
+			execvp(argv[0], argv);
+			c = (char)errno;
+		}
 		if (write(wr, &c, 1) < 0)
 			_exit(127);
 		_exit(127);
 	}
 	close(steal_fd(&wr));
 	r->child = pid;
-	while (waitpid(pid, &st, WUNTRACED) < 0)
-		if (errno != EINTR)
-			return error_set(err, -errno, "cannot wait for '%s': %s", argv[0],
-					 strerror(errno));
-	if (!WIFSTOPPED(st)) {
-		r->exited = true;
-		r->status = st;
-		return error_set(err, -EIO, "'%s' ended before it started", argv[0]);
-	}
 	e->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	follow(e, pid);
-	kill(pid, SIGCONT);
+	e->started = true;
 
 	char c;
 	ssize_t n;
@@ -299,6 +302,11 @@ static int start_command(struct scprof_recorder *r, struct ebpf *e, char *const 
 		while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR)
 			;
 		r->exited = true;
+		if (!c)
+			return error_set(err, -ENOSYS,
+					 "the eBPF recorder did not see '%s' start (is prctl "
+					 "denied to scprof?)",
+					 argv[0]);
 		return error_set(err, -*exec_errno, "cannot run '%s': %s", argv[0],
 				 strerror(*exec_errno));
 	}
@@ -335,15 +343,18 @@ static int ebpf_start(struct scprof_recorder *r, const struct scprof_record_targ
 	struct stat ns;
 	int ret;
 
-	/* the program sees pids of the initial namespace; ours would name others */
-	if (stat("/proc/self/ns/pid", &ns) == 0 && ns.st_ino != PROC_PID_INIT_INO)
-		return error_set(
-			err, -ENOSYS,
-			"the eBPF recorder follows processes by their pid in the initial pid "
-			"namespace, and scprof runs in another one");
 	e = xcalloc(1, sizeof(*e));
 	e->pidfd = -1;
 	r->priv = e;
+	/*
+	 * The program sees pids of the initial namespace: a command announces
+	 * itself, but the pids we would give for the others name other processes.
+	 */
+	e->foreign_ns = stat("/proc/self/ns/pid", &ns) == 0 && ns.st_ino != PROC_PID_INIT_INO;
+	if (e->foreign_ns && !t->argv)
+		return error_set(err, -ENOSYS,
+				 "the eBPF recorder follows running processes by their pid in "
+				 "the initial pid namespace, and scprof runs in another one");
 	if (t->cgroup) {
 		ret = check_cgroup(t->cgroup, &e->cgroup, err);
 		if (ret < 0)
@@ -351,7 +362,7 @@ static int ebpf_start(struct scprof_recorder *r, const struct scprof_record_targ
 	}
 	if (t->pid && kill(t->pid, 0) < 0 && errno == ESRCH)
 		return error_set(err, -ESRCH, "no process %d", (int)t->pid);
-	ret = load(e, t->args, err);
+	ret = load(e, t->args, t->argv != NULL, err);
 	if (ret < 0)
 		return ret;
 	if (t->argv)
@@ -401,7 +412,7 @@ static int ebpf_wait(struct scprof_recorder *r, int timeout_ms, volatile int *st
 		bool done = __atomic_load_n(&e->skel->bss->live, __ATOMIC_SEQ_CST) <= 0;
 
 		/* the command is gone but not everything it started: check they still exist */
-		if (!done && r->exited && now >= e->next_prune) {
+		if (!done && r->exited && !e->foreign_ns && now >= e->next_prune) {
 			prune(e);
 			e->next_prune = now + 500;
 			done = __atomic_load_n(&e->skel->bss->live, __ATOMIC_SEQ_CST) <= 0;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The eBPF recorder: marks the syscalls of the followed tasks in bitmaps in
+ * The eBPF recorder: counts the syscalls of the followed tasks in
  * global data (layout in record.h).  No event goes to user space.
  *
  * The entry hook runs for every syscall on the host, so its path for a task we
- * do not follow is one helper call, one load and a bit test; for a followed
- * task it adds a counter bump, which is also the mark that the call was seen.
+ * do not follow is one helper call, one load, a bit test and a compare of the
+ * call's number with the command's announcement; for a followed task it adds a
+ * counter bump, which is also the mark that the call was seen.
  *
  * Raw tracepoints (not tp_btf) so that loading needs no vmlinux BTF for the
  * attach point: with the minimal BTF the loader carries (ebpf.c), start-up
@@ -24,6 +25,14 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the loader before load. */
 const volatile bool capture_args = false;
+/*
+ * The command announces itself before its exec with the native call mark_nr
+ * (prctl) taking RECORD_MARK_OPTION and mark_cookie (random, per recording):
+ * the hook follows it by the pid the kernel knows, whatever pid namespace
+ * the loader sees it in.  -1: none.
+ */
+const volatile __s32 mark_nr = -1;
+const volatile __u64 mark_cookie = 0;
 /* Syscalls whose arguments are captured, per slot, and which arguments (index + 1, 0: none). */
 const volatile __u64 arg_syscalls[RECORD_SLOTS][RECORD_NR_MAX / 64] = {};
 const volatile __u8 arg_first[RECORD_SLOTS][RECORD_NR_MAX] = {};
@@ -32,6 +41,7 @@ const volatile __u8 arg_second[RECORD_SLOTS][RECORD_NR_MAX] = {};
 __u64 tracked[RECORD_PID_LIMIT / 64] SEC(".bss");
 __u64 counts[RECORD_SLOTS][RECORD_NR_MAX] SEC(".bss");
 __s64 live SEC(".bss");
+__u64 marks SEC(".bss"); /* commands that announced themselves */
 __u64 args_lost SEC(".bss");
 
 struct {
@@ -145,14 +155,28 @@ static __noinline void record_big(__u32 slot, __u32 nr)
 		bpf_map_update_elem(&big, &key, &one, BPF_NOEXIST);
 }
 
+/* Follow @task when its call is the loader's mark; the call itself is not counted. */
+static __noinline void check_mark(struct pt_regs *regs, __u32 pid)
+{
+	if (syscall_arg(regs, false, 0) != RECORD_MARK_OPTION ||
+	    syscall_arg(regs, false, 1) != mark_cookie)
+		return;
+	__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], 1ull << (pid & 63));
+	__sync_fetch_and_add(&live, 1);
+	__sync_fetch_and_add(&marks, 1);
+}
+
 SEC("raw_tp/sys_enter")
 int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 slot = RECORD_SLOT_NATIVE, nr = id;
 
-	if (!is_tracked(task->pid))
+	if (!is_tracked(task->pid)) {
+		if (mark_nr >= 0 && id == mark_nr)
+			check_mark(regs, task->pid);
 		return 0;
+	}
 #if defined(__TARGET_ARCH_x86)
 	if (task->thread_info.status & TS_COMPAT) {
 		slot = RECORD_SLOT_COMPAT;

@@ -14,6 +14,7 @@
  *                                    increments, so CPUs racing on one counter
  *                                    may lose a few, but a call seen is never 0
  *   live                             tasks followed that have not exited
+ *   marks                            commands that announced themselves (below)
  *   args map                         (slot, nr, first value, second value) ->
  *                                    calls, only for the few syscalls whose
  *                                    arguments --args turns into rules
@@ -29,6 +30,8 @@
 #define RECORD_SLOT_NATIVE 0
 #define RECORD_SLOT_COMPAT 1
 #define RECORD_SLOT_X32 2
+/* prctl's option in the command's announcement ("SCPR"; no prctl has it) */
+#define RECORD_MARK_OPTION 0x53435052u
 #define RECORD_ARGS_MAX 16384 /* distinct argument values kept */
 #define RECORD_BIG_MAX 256
 

@@ -254,16 +254,24 @@ EOF
 	run_scprof run -p "$TMP/p.json" -- ls /
 }
 
-@test "in a pid namespace the eBPF recorder refuses and auto records with ptrace" {
+@test "in a pid namespace the eBPF recorder records a command; it refuses --pid, and auto records with ptrace" {
 	command -v unshare >/dev/null || skip "unshare missing (util-linux)"
+	require_root_to_record
 	# scprof is not the namespace's pid 1 (sh is): LeakSanitizer cannot stop the
-	# world from pid 1, and no user runs it that way
-	run unshare --pid --fork --mount-proc sh -c '"$0" record --backend ebpf -o "$1" -- true' "$SCPROF" "$TMP/e.json"
+	# world from pid 1, and no user runs it that way.  The command forks (ls
+	# from sh): its child is followed by the pid the kernel knows.
+	run unshare --pid --fork --mount-proc sh -c '"$0" record --backend ebpf -o "$1" -- sh -c "ls / > /dev/null; exit 3"' "$SCPROF" "$TMP/e.json"
+	[ "$status" -eq 3 ] || { echo "$output"; false; }
+	names "$TMP/e.json" | grep -qx getdents64
+	names "$TMP/e.json" | grep -qx wait4
+	# the command's announcement to the recorder is not one of its calls
+	! names "$TMP/e.json" | grep -qx prctl
+	run unshare --pid --fork --mount-proc sh -c 'sleep 5 & "$0" record --backend ebpf --duration 1 -o "$1" --pid $!' "$SCPROF" "$TMP/p.json"
 	[ "$status" -eq 125 ] || { echo "$output"; false; }
 	assert_output_contains "initial pid namespace"
-	[ ! -e "$TMP/e.json" ]
-	run unshare --pid --fork --mount-proc sh -c '"$0" record -o "$1" -- ls /' "$SCPROF" "$TMP/p.json"
+	[ ! -e "$TMP/p.json" ]
+	run unshare --pid --fork --mount-proc sh -c 'sleep 5 & "$0" record --duration 1 -o "$1" --pid $!' "$SCPROF" "$TMP/q.json"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	assert_output_contains "recording with ptrace instead"
-	names "$TMP/p.json" | grep -qx getdents64
+	[ -s "$TMP/q.json" ]
 }
