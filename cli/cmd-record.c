@@ -202,12 +202,11 @@ static int record(const struct scprof_record_target *t, enum scprof_backend back
 	child_pid = 0;
 	/*
 	 * A command makes at least its execve; seeing nothing means the recorder did
-	 * not follow it (the eBPF one follows init-namespace pids): no profile then.
+	 * not follow it, a fault of ours: no profile then.
 	 */
 	if (t->argv && !scprof_obs_count(o)) {
-		cli_error(
-			"the %s recorder saw no call of '%s' (is scprof in a pid namespace?); no profile written",
-			backend_name(used), t->argv[0]);
+		cli_error("the %s recorder saw no call of '%s'; no profile written",
+			  backend_name(used), t->argv[0]);
 		return EXIT_SETUP;
 	}
 	if (lost)
