@@ -162,6 +162,18 @@ static inline __attribute__((always_inline)) bool at_ws_or_end(const char *p, co
 	return p == end || is_ws(*p);
 }
 
+/* The first and the last @w bytes (at most 8, and @n at least @w) of @p are @lit's. */
+static inline __attribute__((always_inline)) bool same_ends(const char *p, const char *lit,
+							    size_t n, size_t w)
+{
+	uint64_t a = 0, b = 0, c = 0, d = 0;
+	memcpy(&a, p, w);
+	memcpy(&b, lit, w);
+	memcpy(&c, p + n - w, w);
+	memcpy(&d, lit + n - w, w);
+	return a == b && c == d;
+}
+
 /*
  * The @n bytes at @p are @lit's, for a literal of at most 16 bytes: two loads
  * that may overlap, which the compiler folds to compares with constants
@@ -172,22 +184,10 @@ static inline __attribute__((always_inline)) bool same_bytes(const char *p, cons
 {
 	if (n > 16)
 		return !memcmp(p, lit, n);
-	if (n >= 8) {
-		uint64_t a, b, c, d;
-		memcpy(&a, p, 8);
-		memcpy(&b, lit, 8);
-		memcpy(&c, p + n - 8, 8);
-		memcpy(&d, lit + n - 8, 8);
-		return a == b && c == d;
-	}
-	if (n >= 4) {
-		uint32_t a, b, c, d;
-		memcpy(&a, p, 4);
-		memcpy(&b, lit, 4);
-		memcpy(&c, p + n - 4, 4);
-		memcpy(&d, lit + n - 4, 4);
-		return a == b && c == d;
-	}
+	if (n >= 8)
+		return same_ends(p, lit, n, 8);
+	if (n >= 4)
+		return same_ends(p, lit, n, 4);
 	for (size_t i = 0; i < n; i++)
 		if (p[i] != lit[i])
 			return false;
