@@ -46,6 +46,10 @@ dd_ms() {
 	echo $(((t1 - t0) / 1000)) >> "$wall"
 	grep -o '[0-9.]* s,' "$work/dd.err" | tr -d ' s,' | awk '{ printf "%d\n", $1 * 1000000 }' >> "$self"
 }
+# Attaching to a tracepoint in the grace period after the last program left it
+# waits for that period to end (the kernel's tp_rcu_cond_sync(), 5 to 15 ms
+# here): a hooked run right after another pays it, so each waits a little first.
+settle() { sleep 0.2; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] / 1000 }'; }
 ratio() { echo "scale=3; $1 / $2" | bc; }
 
@@ -95,7 +99,9 @@ rec=("$scprof" record -q -o "$work/out.json" --)
 : > "$work/tebpf"
 for ((r = 0; r < R; r++)); do
 	time_ms "${dd_cmd[@]}" >> "$work/native"
+	settle
 	dd_ms "$work/floor" "$work/sfloor" "$floor" "${dd_cmd[@]}"
+	settle
 	dd_ms "$work/ebpf" "$work/sebpf" "${rec[@]}" "${dd_cmd[@]}"
 	time_ms strace -f -c -o /dev/null "${pdd_cmd[@]}" >> "$work/strace"
 	time_ms "$scprof" record -q --backend ptrace -o "$work/p.json" -- "${pdd_cmd[@]}" >> "$work/ptrace"
@@ -114,7 +120,9 @@ for ((r = 0; r < R; r++)); do
 		time_ms "${rec[@]}" python3 "$work/script.py" >> "$work/pebpf"
 	fi
 	time_ms true >> "$work/tnative"
+	settle
 	time_ms "$floor" true >> "$work/tfloor"
+	settle
 	time_ms "${rec[@]}" true >> "$work/tebpf"
 done
 native=$(median < "$work/native")
