@@ -174,37 +174,39 @@ static inline __attribute__((always_inline)) bool same_ends(const char *p, const
 	return a == b && c == d;
 }
 
-/*
- * The @n bytes at @p are @lit's, for a literal of at most 16 bytes: two loads
- * that may overlap, which the compiler folds to compares with constants
- * (GCC calls memcmp() for most lengths).
- */
-static inline __attribute__((always_inline)) bool same_bytes(const char *p, const char *lit,
-							     size_t n)
+/* The @n bytes (at most 3) at @p are @lit's. */
+static inline __attribute__((always_inline)) bool same_few(const char *p, const char *lit, size_t n)
 {
-	if (n > 16)
-		return !memcmp(p, lit, n);
-	if (n >= 8)
-		return same_ends(p, lit, n, 8);
-	if (n >= 4)
-		return same_ends(p, lit, n, 4);
 	for (size_t i = 0; i < n; i++)
 		if (p[i] != lit[i])
 			return false;
 	return true;
 }
 
-/* " key=" at *pp (one space, as the kernel writes); advances past it. */
-static inline __attribute__((always_inline)) bool expect(const char **pp, const char *end,
-							 const char *lit, size_t n)
-{
-	if ((size_t)(end - *pp) < n || !same_bytes(*pp, lit, n))
-		return false;
-	*pp += n;
-	return true;
-}
+/*
+ * The bytes at @p are those of the string literal @lit: for up to 16, two
+ * loads each that may overlap, which the compiler folds to compares with
+ * constants (GCC calls memcmp() for most lengths).  Chosen at compile time, so
+ * that no code reads more of @lit than it has, even unoptimized.
+ */
+#define SAME_BYTES(p, lit)                                                               \
+	__builtin_choose_expr(                                                           \
+		sizeof(lit) - 1 > 16, !memcmp((p), (lit), sizeof(lit) - 1),              \
+		__builtin_choose_expr(                                                   \
+			sizeof(lit) - 1 >= 8, same_ends((p), (lit), sizeof(lit) - 1, 8), \
+			__builtin_choose_expr(sizeof(lit) - 1 >= 4,                      \
+					      same_ends((p), (lit), sizeof(lit) - 1, 4), \
+					      same_few((p), (lit), sizeof(lit) - 1))))
 
-#define EXPECT(pp, end, lit) expect((pp), (end), (lit), sizeof(lit) - 1)
+/* The literal @lit at *pp (" key=" with one space, as the kernel writes); advances past it. */
+#define EXPECT(pp, end, lit)                                                                   \
+	({                                                                                     \
+		const char **pp_ = (pp);                                                       \
+		bool ok_ = (size_t)((end) - *pp_) >= sizeof(lit) - 1 && SAME_BYTES(*pp_, lit); \
+		if (ok_)                                                                       \
+			*pp_ += sizeof(lit) - 1;                                               \
+		ok_;                                                                           \
+	})
 
 /* The type word at @p ("SECCOMP", "1326", "ANOM_ABEND", "1701", or another). */
 static enum audit_line_kind kind_of_type(const char *p, const char *end)
@@ -215,13 +217,13 @@ static enum audit_line_kind kind_of_type(const char *p, const char *end)
 	const char *q = w;
 	switch (p - w) {
 	case 4:
-		return expect(&q, p, "1326", 4) ? AUDIT_LINE_SECCOMP :
-		       expect(&q, p, "1701", 4) ? AUDIT_LINE_ABEND :
-						  AUDIT_LINE_OTHER;
+		return EXPECT(&q, p, "1326") ? AUDIT_LINE_SECCOMP :
+		       EXPECT(&q, p, "1701") ? AUDIT_LINE_ABEND :
+					       AUDIT_LINE_OTHER;
 	case 7:
-		return expect(&q, p, "SECCOMP", 7) ? AUDIT_LINE_SECCOMP : AUDIT_LINE_OTHER;
+		return EXPECT(&q, p, "SECCOMP") ? AUDIT_LINE_SECCOMP : AUDIT_LINE_OTHER;
 	case 10:
-		return expect(&q, p, "ANOM_ABEND", 10) ? AUDIT_LINE_ABEND : AUDIT_LINE_OTHER;
+		return EXPECT(&q, p, "ANOM_ABEND") ? AUDIT_LINE_ABEND : AUDIT_LINE_OTHER;
 	default:
 		return AUDIT_LINE_OTHER;
 	}
@@ -608,7 +610,7 @@ static bool parse_fast(const char *p, const char *end, struct audit_record *r)
 		for (; q < end && *q != '='; q++)
 			if (*q == '\t' || *q == '\x1d' || (*q == '"' && q[-1] == ' '))
 				return false;
-		if (q == end || q - p < 5 || !same_bytes(q - 4, " pid", 4))
+		if (q == end || q - p < 5 || !SAME_BYTES(q - 4, " pid"))
 			return false;
 		q -= 4;
 		if (is_ws(q[-1]))
