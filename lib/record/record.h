@@ -5,8 +5,10 @@
  * Everything lives in the program's global data, which the loader maps:
  *
  *   tracked[pid / 64] bit pid % 64   the thread ids (init pid namespace) we follow;
- *                                    set by the loader for the roots, by the fork
- *                                    hook for their children, cleared at exit
+ *                                    set by the loader for the processes it is
+ *                                    given, by the entry hook for a command that
+ *                                    announces itself, by the fork hook for
+ *                                    their children; cleared at exit
  *   counts[slot][nr]                 calls per syscall and architecture slot:
  *                                    0 native, 1 compat (i386 on x86_64, arm on
  *                                    arm64), 2 x32
