@@ -145,7 +145,7 @@ assert_not_ran() {
 		kill "$AGENT_PID"
 		wait "$AGENT_PID" || true
 		AGENT_PID=
-		! grep -q '^json' "$TMP/agent.log"
+		! grep -q '^json' "$TMP/agent.log" || false
 		rm -f "$TMP/agent.log"
 	done
 }

@@ -43,7 +43,7 @@ findings() {
 }
 
 @test "k8s lint: pods named pass-* pass everywhere, and every fixture has a failing pod" {
-	! grep -h ' pass-' expected/*.txt
+	! grep -h ' pass-' expected/*.txt || false
 	for f in controls/*.yaml; do
 		local name=${f#controls/}
 		name=${name%.yaml}

@@ -123,7 +123,7 @@ EOF
 	doc 1 "$P/styles.patched.yaml" | grep -qx '                    type: RuntimeDefault'
 	# a quoted type stays quoted, the localhostProfile of the old type goes
 	doc 6 "$P/styles.patched.yaml" | grep -qx '        type: "RuntimeDefault"'
-	! doc 6 "$P/styles.patched.yaml" | grep -q localhostProfile
+	! doc 6 "$P/styles.patched.yaml" | grep -q localhostProfile || false
 	# comments stay where they were
 	grep -qx '    securityContext: {runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}   # as generated' \
 		"$P/styles.patched.yaml"
