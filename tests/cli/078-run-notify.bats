@@ -28,10 +28,7 @@ setup() {
 }
 
 teardown() {
-	if [ -n "$AGENT_PID" ]; then
-		kill "$AGENT_PID" 2>/dev/null || true
-		wait "$AGENT_PID" 2>/dev/null || true
-	fi
+	stop_bg "${AGENT_PID:-}"
 	teardown_tmp
 }
 

@@ -10,10 +10,7 @@ setup() {
 }
 
 teardown() {
-	if [ -n "${BG:-}" ]; then
-		kill "$BG" 2>/dev/null || true
-		wait "$BG" 2>/dev/null || true
-	fi
+	stop_bg "${BG:-}"
 	if [ -n "${CG:-}" ] && [ -d "$CG" ]; then
 		# move anything left back to the root cgroup, then remove ours
 		while read -r p; do echo "$p" > "$(dirname "$CG")/cgroup.procs" || true; done < "$CG/cgroup.procs"

@@ -47,18 +47,7 @@ POD
 
 @test "k8s install: bases resolved, SPO name used, a second install replaces the file" {
 	mkdir -p "$TMP/profiles"
-	cat >"$TMP/profiles/app.yaml" <<'SPO'
-apiVersion: security-profiles-operator.x-k8s.io/v1beta1
-kind: SeccompProfile
-metadata:
-  name: web-app
-spec:
-  defaultAction: SCMP_ACT_ERRNO
-  baseProfileName: runc
-  syscalls:
-  - names: [accept4]
-    action: SCMP_ACT_ALLOW
-SPO
+	cp "$K8S/spo/web-app.yaml" "$TMP/profiles/app.yaml"
 	run_scprof 0 k8s install --root "$TMP/seccomp" "$TMP/profiles/app.yaml"
 	[ "$output" = "web-app.json" ]
 	grep -q '"accept4"' "$TMP/seccomp/web-app.json"

@@ -43,10 +43,7 @@ JSON
 }
 
 teardown() {
-	if [ -n "${SYNC_PID:-}" ]; then
-		kill "$SYNC_PID" 2>/dev/null || true
-		wait "$SYNC_PID" 2>/dev/null || true
-	fi
+	stop_bg "${SYNC_PID:-}"
 	teardown_tmp
 }
 
@@ -152,20 +149,9 @@ POD
 }
 
 @test "k8s sync: base profiles are resolved, the SPO form and platforms are read" {
-	cat > "$TMP/spo.yaml" <<'SPO'
-apiVersion: security-profiles-operator.x-k8s.io/v1beta1
-kind: SeccompProfile
-metadata:
-  name: web-app
-spec:
-  defaultAction: SCMP_ACT_ERRNO
-  baseProfileName: runc
-  syscalls:
-  - names: [accept4]
-    action: SCMP_ACT_ALLOW
-SPO
+	local spo=$SCPROF_SRCDIR/tests/data/k8s/spo/web-app.yaml
 	run_scprof push --plain-http --format spo --platform linux/amd64 --platform linux/arm64 \
-		"$TMP/spo.yaml" "$TMP/app.json" "$REG/$NS/multi:v1"
+		"$spo" "$TMP/app.json" "$REG/$NS/multi:v1"
 	sync 0 --from "$REG/$NS/multi:v1" --platform linux/amd64
 	assert_output_contains "installed scprof/multi.json"
 	grep -q '"accept4"' "$DIR/multi.json"
@@ -181,7 +167,7 @@ SPO
 
 	# a base it cannot find fails that reference alone; --profile-dir finds it
 	cd "$TMP"
-	sed 's/baseProfileName: runc/baseProfileName: team-base/' spo.yaml > nobase.yaml
+	sed 's/baseProfileName: runc/baseProfileName: team-base/' "$spo" > nobase.yaml
 	run_scprof push --plain-http --no-resolve --format spo nobase.yaml "$REG/$NS/nobase:v1"
 	sync 1 --platform linux/arm64 --from "$REG/$NS/nobase:v1" --from "$REG/$NS/multi:v1"
 	[ "$stderr" = "scprof: k8s sync: failed scprof/nobase.json from $REG/$NS/nobase:v1: base profile 'team-base' not found in ./profiles, /etc/scprof/profiles, or the built-in bases" ]

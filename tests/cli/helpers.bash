@@ -165,12 +165,19 @@ EOF
 	wait_http "$scheme://127.0.0.1:$port/v2/" "$dir/log"
 }
 
+# stop_bg [PID]: stop a process the test started in the background and reap it;
+# nothing when PID is empty
+stop_bg() {
+	[ -n "${1:-}" ] || return 0
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
 # stop_registry NAME: stop what start_registry NAME (or another server with NAME/pid) started
 stop_registry() {
 	local pidfile=$BATS_FILE_TMPDIR/$1/pid
 	if [ -f "$pidfile" ]; then
-		kill "$(cat "$pidfile")" 2>/dev/null || true
-		wait "$(cat "$pidfile")" 2>/dev/null || true
+		stop_bg "$(cat "$pidfile")"
 		rm -f "$pidfile"
 	fi
 }

@@ -156,6 +156,31 @@ static void count_line(void *ctx, const char *line, size_t len, struct strbuf *o
 		strbuf_add(out, line, len), strbuf_addc(out, '\n');
 }
 
+/*
+ * Scan the file @fd on @workers threads (at most 3) with count_line, the output
+ * to @out_path; the counts of all workers together.
+ */
+static struct counter scan_counting(int fd, unsigned workers, const char *out_path,
+				    uint64_t *overlong)
+{
+	struct stat st;
+	struct counter c[3] = { { 0 } }, sum = { 0 };
+	void *ctxs[3] = { &c[0], &c[1], &c[2] };
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_true(workers <= 3);
+	*overlong = 0;
+	FILE *out = fopen(out_path, "w");
+	assert_int_equal(audit_scan_file(fd, (uint64_t)st.st_size, workers, ctxs, count_line, out,
+					 overlong, NULL),
+			 0);
+	fclose(out);
+	for (unsigned i = 0; i < 3; i++) {
+		sum.lines += c[i].lines;
+		sum.bytes += c[i].bytes;
+	}
+	return sum;
+}
+
 /* The threaded scan sees every line once, and writes in file order. */
 static void test_scan(void **state)
 {
@@ -183,19 +208,11 @@ static void test_scan(void **state)
 	bytes += 6;
 	fclose(f);
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	assert_int_equal(fstat(fd, &st), 0);
 	for (unsigned workers = 1; workers <= 3; workers++) {
-		struct counter c[3] = { { 0 } };
-		void *ctxs[3] = { &c[0], &c[1], &c[2] };
-		uint64_t overlong = 0;
-		FILE *out = fopen(o, "w");
-		assert_int_equal(audit_scan_file(fd, (uint64_t)st.st_size, workers, ctxs,
-						 count_line, out, &overlong, NULL),
-				 0);
-		fclose(out);
-		assert_int_equal(c[0].lines + c[1].lines + c[2].lines, lines);
-		assert_int_equal(c[0].bytes + c[1].bytes + c[2].bytes, bytes);
+		uint64_t overlong;
+		struct counter sum = scan_counting(fd, workers, o, &overlong);
+		assert_int_equal(sum.lines, lines);
+		assert_int_equal(sum.bytes, bytes);
 		assert_int_equal(overlong, 0);
 		int r;
 		_cleanup_free_ char *got = all_lines(o, &r);
@@ -230,19 +247,11 @@ static void test_scan_long_lines(void **state)
 		}
 	fclose(f);
 	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	assert_int_equal(fstat(fd, &st), 0);
 	for (unsigned workers = 1; workers <= 2; workers++) {
-		struct counter c[2] = { { 0 } };
-		void *ctxs[2] = { &c[0], &c[1] };
-		uint64_t overlong = 0;
-		FILE *out = fopen(o, "w");
-		assert_int_equal(audit_scan_file(fd, (uint64_t)st.st_size, workers, ctxs,
-						 count_line, out, &overlong, NULL),
-				 0);
-		fclose(out);
-		assert_int_equal(c[0].lines + c[1].lines, lines);
-		assert_int_equal(c[0].bytes + c[1].bytes, bytes);
+		uint64_t overlong;
+		struct counter sum = scan_counting(fd, workers, o, &overlong);
+		assert_int_equal(sum.lines, lines);
+		assert_int_equal(sum.bytes, bytes);
 		assert_int_equal(overlong, 4);
 	}
 	close(fd);
