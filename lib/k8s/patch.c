@@ -881,6 +881,8 @@ static int fix_annotation(struct patcher *p, const struct node *tmpl, const char
 	return merge(p, meta, w, mpath);
 }
 
+static const char *const lists[] = { "containers", "initContainers", "ephemeralContainers" };
+
 /* Where a patched pod may still be refused: said, not changed. */
 static void pod_notes(struct patcher *p, const struct node *spec, const struct node *ctr,
 		      const char *spec_path)
@@ -895,8 +897,6 @@ static void pod_notes(struct patcher *p, const struct node *spec, const struct n
 			     "%s.securityContext.seccompProfile is Unconfined, which the restricted level refuses whatever the containers set",
 			     spec_path);
 	} else {
-		static const char *const lists[] = { "containers", "initContainers",
-						     "ephemeralContainers" };
 		for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
 			const struct node *arr = node_get(spec, lists[l]);
 			for (size_t i = 0; arr && arr->kind == NODE_ARRAY && i < arr->len; i++) {
@@ -931,8 +931,6 @@ static void pod_notes(struct patcher *p, const struct node *spec, const struct n
 }
 
 /* ---- objects ---- */
-
-static const char *const lists[] = { "containers", "initContainers", "ephemeralContainers" };
 
 struct found {
 	const struct node *ctr, *list;
@@ -1329,7 +1327,8 @@ int scprof_patch_buf(const char *buf, size_t len, const char *name,
 	if (!e && !(r->text = apply(&p, &r->len)))
 		e = error_set(err, -ENOTRECOVERABLE, "overlapping edits in '%s'; this is a bug",
 			      name);
-	if (!e)
+	/* with no edit the text is the input, which was just read: nothing to check */
+	if (!e && p.n_edits)
 		e = check(r->text, r->len, name, o, err);
 	if (!e) {
 		r->changed = r->len != len || memcmp(r->text, buf, len);
