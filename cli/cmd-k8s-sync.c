@@ -54,7 +54,11 @@ static const char help[] =
 	"      --insecure-skip-verify  do not check signatures, even with default keys\n"
 	"  -h, --help             show this help\n"
 	"\n"
-	"Registry and base profile options:\n" CLI_OCI_HELP CLI_RESOLVE_HELP "\n"
+	"Registry and base profile options:\n" CLI_OCI_HELP CLI_RESOLVE_LOCAL_HELP
+	"  oci://REF bases are pulled with the registry options above and checked with\n"
+	"      the default keys (--verify-key and --insecure-skip-verify are for the\n"
+	"      references); --no-cache pulls them anew\n"
+	"\n"
 	"Without --once, sync runs a round every --interval seconds until SIGTERM or\n"
 	"SIGINT, which stop it after the pull under way (a second one kills it), and\n"
 	"exits 0.  A round that fails (a registry down, a bad artifact) changes\n"
@@ -554,7 +558,9 @@ int cmd_k8s_sync(int argc, char **argv)
 		{ "verify-key", required_argument, NULL, 0x245 },
 		{ "insecure-skip-verify", no_argument, NULL, 0x246 },
 		CLI_OCI_OPTIONS,
-		CLI_RESOLVE_OPTIONS,
+		CLI_RESOLVE_LOCAL_OPTIONS,
+		/* the bases' own: --verify-key and --insecure-skip-verify are sync's */
+		{ "no-cache", no_argument, NULL, 0x1a7 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -437,17 +437,11 @@ static int cmd_lint(int argc, char **argv)
 	"      --subdir NAME   install under DIR/NAME (relative, no '..')\n" CLI_RESOLVE_HELP \
 	"  -h, --help          show this help\n"
 
-/* A file or directory name: no separators, not "." or "..", nothing hidden. */
-static bool plain_name(const char *s, size_t n)
-{
-	return sync_plain_name(s, n);
-}
-
 bool cli_k8s_plain_subdir(const char *s)
 {
 	while (*s) {
 		size_t n = strcspn(s, "/");
-		if (!plain_name(s, n))
+		if (!sync_plain_name(s, n))
 			return false;
 		s += n;
 		if (*s == '/' && !*++s)
@@ -578,7 +572,7 @@ static int cmd_install(int argc, char **argv)
 		if (rc != EXIT_OK)
 			break;
 		names[i] = install_name(p, src);
-		if (!names[i] || !plain_name(names[i], strlen(names[i]))) {
+		if (!names[i] || !sync_plain_name(names[i], strlen(names[i]))) {
 			cli_error(
 				"cannot install '%s' as '%s': a profile's file name must be a plain name (letters, digits, '.', '_', '-')",
 				src,
