@@ -99,10 +99,19 @@ rec=("$scprof" record -q -o "$work/out.json" --)
 : > "$work/tebpf"
 for ((r = 0; r < R; r++)); do
 	time_ms "${dd_cmd[@]}" >> "$work/native"
-	settle
-	dd_ms "$work/floor" "$work/sfloor" "$floor" "${dd_cmd[@]}"
-	settle
-	dd_ms "$work/ebpf" "$work/sebpf" "${rec[@]}" "${dd_cmd[@]}"
+	# which of the two goes first alternates, as below: a dd run right after
+	# others can run slower here, and the second would pay for it
+	if ((r % 2)); then
+		settle
+		dd_ms "$work/ebpf" "$work/sebpf" "${rec[@]}" "${dd_cmd[@]}"
+		settle
+		dd_ms "$work/floor" "$work/sfloor" "$floor" "${dd_cmd[@]}"
+	else
+		settle
+		dd_ms "$work/floor" "$work/sfloor" "$floor" "${dd_cmd[@]}"
+		settle
+		dd_ms "$work/ebpf" "$work/sebpf" "${rec[@]}" "${dd_cmd[@]}"
+	fi
 	time_ms strace -f -c -o /dev/null "${pdd_cmd[@]}" >> "$work/strace"
 	time_ms "$scprof" record -q --backend ptrace -o "$work/p.json" -- "${pdd_cmd[@]}" >> "$work/ptrace"
 	build_it

@@ -109,10 +109,10 @@ static bool follow(struct ebpf *e, pid_t tid)
 	if (__atomic_fetch_or(w, bit, __ATOMIC_SEQ_CST) & bit)
 		return false;
 	__atomic_fetch_add(&e->skel->bss->live, 1, __ATOMIC_SEQ_CST);
-	/* gone before its bit was set: the exit hook will not clear it */
+	/* gone before its bit was set: the exit hook will not clear it (unless it did) */
 	if (kill(tid, 0) < 0 && errno == ESRCH) {
-		__atomic_fetch_and(w, ~bit, __ATOMIC_SEQ_CST);
-		__atomic_fetch_sub(&e->skel->bss->live, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_fetch_and(w, ~bit, __ATOMIC_SEQ_CST) & bit)
+			__atomic_fetch_sub(&e->skel->bss->live, 1, __ATOMIC_SEQ_CST);
 		return false;
 	}
 	e->started = true;
@@ -226,6 +226,7 @@ static int load(struct ebpf *e, bool args, bool mark, struct scprof_error **err)
 	slot_arches(e->slot_arch);
 	if (args)
 		configure_args(e, skel);
+	skel->rodata->by_pid = !mark;
 	if (mark) {
 		if (getrandom(&e->cookie, sizeof(e->cookie), 0) != sizeof(e->cookie))
 			e->cookie = (uint64_t)now_ms() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();

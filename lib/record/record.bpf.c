@@ -3,10 +3,13 @@
  * The eBPF recorder: counts the syscalls of the followed tasks in
  * global data (layout in record.h).  No event goes to user space.
  *
- * The entry hook runs for every syscall on the host, so its path for a task we
- * do not follow is one helper call, one load, a bit test and a compare of the
- * call's number with the command's announcement; for a followed task it adds a
- * counter bump, which is also the mark that the call was seen.
+ * The entry hook runs for every syscall on the host.  It knows a followed task
+ * by the address of its saved user registers, which the hook is given and
+ * which stays the same for the task's life (the top of its kernel stack): a
+ * multiply, a load and a compare, and no helper call, for a task we do not
+ * follow.  For a followed task it adds the architecture of the call (on x86_64
+ * a helper call for the task's TS_COMPAT, the only sure sign of an i386 call)
+ * and a counter bump, which is also the mark that the call was seen.
  *
  * Raw tracepoints (not tp_btf) so that loading needs no vmlinux BTF for the
  * attach point: with the minimal BTF the loader carries (ebpf.c), start-up
@@ -33,6 +36,11 @@ const volatile bool capture_args = false;
  */
 const volatile __s32 mark_nr = -1;
 const volatile __u64 mark_cookie = 0;
+/*
+ * Followed tasks come from the loader by pid (--pid, --cgroup): the entry hook
+ * then looks a task it cannot place up by its pid, and places it.
+ */
+const volatile bool by_pid = false;
 /* Syscalls whose arguments are captured, per slot, and which arguments (index + 1, 0: none). */
 const volatile __u64 arg_syscalls[RECORD_SLOTS][RECORD_NR_MAX / 64] = {};
 const volatile __u8 arg_first[RECORD_SLOTS][RECORD_NR_MAX] = {};
@@ -43,6 +51,15 @@ __u64 counts[RECORD_SLOTS][RECORD_NR_MAX] SEC(".bss");
 __s64 live SEC(".bss");
 __u64 marks SEC(".bss"); /* commands that announced themselves */
 __u64 args_lost SEC(".bss");
+/*
+ * task_regs[hash]: the address of the saved registers of the one followed
+ * task that hashes there, 0 when none does, REGS_SHARED when more than one
+ * did (those are looked up by pid).  A slot is cleared when its task exits,
+ * before its stack can be another task's.
+ */
+__u64 task_regs[RECORD_TASK_SLOTS] SEC(".bss");
+/* task_pt_regs(task) - task->stack: the same for every task of a kernel */
+__u64 regs_offset SEC(".bss");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -65,6 +82,36 @@ struct {
 static __always_inline bool is_tracked(__u32 pid)
 {
 	return tracked[(pid >> 6) & (PID_MASK >> 6)] & (1ull << (pid & 63));
+}
+
+#define REGS_SHARED 1
+
+static __always_inline __u64 *regs_slot(__u64 regs)
+{
+	return &task_regs[(regs * 0x9e3779b97f4a7c15ull) >> (64 - RECORD_TASK_BITS)];
+}
+
+/* Let the entry hook know the followed task whose registers are at @regs. */
+static __always_inline void place(__u64 regs)
+{
+	__u64 *slot = regs_slot(regs), old = __sync_val_compare_and_swap(slot, 0, regs);
+
+	if (old && old != regs)
+		*slot = REGS_SHARED;
+}
+
+/* ... and forget it, as it exits */
+static __always_inline void unplace(__u64 regs)
+{
+	__sync_val_compare_and_swap(regs_slot(regs), regs, 0);
+}
+
+/* the registers of @task, which need not be running, or 0 before the offset is known */
+static __always_inline __u64 task_regs_of(struct task_struct *task)
+{
+	__u64 off = regs_offset;
+
+	return off ? (__u64)BPF_CORE_READ(task, stack) + off : 0;
 }
 
 #if defined(__TARGET_ARCH_x86)
@@ -155,30 +202,54 @@ static __noinline void record_big(__u32 slot, __u32 nr)
 		bpf_map_update_elem(&big, &key, &one, BPF_NOEXIST);
 }
 
-/* Follow @task when its call is the loader's mark; the call itself is not counted. */
-static __noinline void check_mark(struct pt_regs *regs, __u32 pid)
+/* The current task's pid, learning the offset of the registers on the way. */
+static __always_inline __u32 current_pid(__u64 regs)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (!regs_offset)
+		regs_offset = regs - (__u64)task->stack;
+	return task->pid;
+}
+
+/* Follow the current task when its call is the loader's mark; the call itself is not counted. */
+static __noinline void check_mark(struct pt_regs *regs)
+{
+	__u32 pid;
+
 	if (syscall_arg(regs, false, 0) != RECORD_MARK_OPTION ||
 	    syscall_arg(regs, false, 1) != mark_cookie)
 		return;
+	pid = current_pid((__u64)regs);
 	__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], 1ull << (pid & 63));
+	place((__u64)regs);
 	__sync_fetch_and_add(&live, 1);
 	__sync_fetch_and_add(&marks, 1);
+}
+
+/* A task the entry hook could not place: followed after all? */
+static __noinline bool check_pid(struct pt_regs *regs)
+{
+	if (!is_tracked(current_pid((__u64)regs)))
+		return false;
+	if (by_pid)
+		place((__u64)regs);
+	return true;
 }
 
 SEC("raw_tp/sys_enter")
 int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 placed = *regs_slot((__u64)regs);
 	__u32 slot = RECORD_SLOT_NATIVE, nr = id;
 
-	if (!is_tracked(task->pid)) {
+	if (placed != (__u64)regs && ((placed != REGS_SHARED && !by_pid) || !check_pid(regs))) {
 		if (mark_nr >= 0 && id == mark_nr)
-			check_mark(regs, task->pid);
+			check_mark(regs);
 		return 0;
 	}
 #if defined(__TARGET_ARCH_x86)
-	if (task->thread_info.status & TS_COMPAT) {
+	if (bpf_get_current_task_btf()->thread_info.status & TS_COMPAT) {
 		slot = RECORD_SLOT_COMPAT;
 	} else if (nr & X32_SYSCALL_BIT) {
 		slot = RECORD_SLOT_X32;
@@ -211,10 +282,15 @@ SEC("raw_tp/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 pid = BPF_CORE_READ(child, pid);
+	__u64 regs;
 
 	if (!is_tracked(BPF_CORE_READ(parent, pid)))
 		return 0;
 	__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], 1ull << (pid & 63));
+	/* before the child first runs; without the offset yet, it is looked up by pid */
+	regs = task_regs_of(child);
+	if (regs)
+		place(regs);
 	__sync_fetch_and_add(&live, 1);
 	return 0;
 }
@@ -223,9 +299,13 @@ SEC("raw_tp/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task)
 {
 	__u32 pid = BPF_CORE_READ(task, pid);
+	__u64 regs;
 
 	if (!is_tracked(pid))
 		return 0;
+	regs = task_regs_of(task);
+	if (regs)
+		unplace(regs);
 	__sync_fetch_and_and(&tracked[(pid >> 6) & (PID_MASK >> 6)], ~(1ull << (pid & 63)));
 	__sync_fetch_and_sub(&live, 1);
 	return 0;

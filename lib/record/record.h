@@ -15,6 +15,9 @@
  *                                    (number without __X32_SYSCALL_BIT); plain
  *                                    increments, so CPUs racing on one counter
  *                                    may lose a few, but a call seen is never 0
+ *   task_regs[hash of regs]          where the entry hook finds the followed
+ *                                    tasks: the address of their saved user
+ *                                    registers (record.bpf.c)
  *   live                             tasks followed that have not exited
  *   marks                            commands that announced themselves (below)
  *   args map                         (slot, nr, first value, second value) ->
@@ -34,6 +37,8 @@
 #define RECORD_SLOT_X32 2
 /* prctl's option in the command's announcement ("SCPR"; no prctl has it) */
 #define RECORD_MARK_OPTION 0x53435052u
+#define RECORD_TASK_BITS 16 /* slots of the followed tasks' registers: 2^16 */
+#define RECORD_TASK_SLOTS (1u << RECORD_TASK_BITS)
 #define RECORD_ARGS_MAX 16384 /* distinct argument values kept */
 #define RECORD_BIG_MAX 256
 

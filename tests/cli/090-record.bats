@@ -92,6 +92,24 @@ teardown() {
 	done
 }
 
+@test "an i386 call that 64-bit code makes with int 0x80 is named on x86, not taken for the x86_64 call of that number" {
+	[ "$(uname -m)" = x86_64 ] || skip "int 0x80 from 64-bit code is x86_64's"
+	# i386's getuid32 is 199; x86_64's 199 is fremovexattr
+	printf '#include <stdio.h>\n#include <unistd.h>\nint main(void) { long r; __asm__ volatile("int $0x80" : "=a"(r) : "a"(199L) : "memory"); printf("%%ld %%d\\n", r, (int)getuid()); return 0; }\n' > "$TMP/int80.c"
+	gcc -O2 -o "$TMP/int80" "$TMP/int80.c"
+	for b in ebpf ptrace; do
+		run_scprof record -q --backend "$b" -o "$TMP/p.json" -- "$TMP/int80"
+		local want=$output
+		grep -q SCMP_ARCH_X86 "$TMP/p.json"
+		names "$TMP/p.json" > "$TMP/n"
+		grep -qx getuid32 "$TMP/n"
+		grep -qx getuid "$TMP/n"
+		! grep -qx fremovexattr "$TMP/n" || false
+		run_scprof run -p "$TMP/p.json" -- "$TMP/int80"
+		[ "$output" = "$want" ]
+	done
+}
+
 @test "--format spo writes a SeccompProfile with the counts annotation" {
 	run_scprof record -f spo --name demo -o "$TMP/p.yaml" -- true
 	grep -q '^kind: SeccompProfile' "$TMP/p.yaml"
