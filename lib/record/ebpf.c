@@ -3,7 +3,8 @@
  * The eBPF recorder's loader: open -> configure -> load -> attach, then follow
  * the roots (a command, which announces itself to the program, a pid and its
  * threads, or the members of a cgroup, whose bits we set in the program's
- * global data), and read the counters back at the end.  Layout in record.h.
+ * global data; the program finds those of a unified cgroup itself), and read
+ * the counters back at the end.  Layout in record.h.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -45,6 +46,7 @@ struct ebpf {
 	const struct scprof_arch *slot_arch[RECORD_SLOTS];
 	int pidfd; /* of the command, -1 when attaching or once reaped */
 	char *cgroup; /* cgroup.procs to rescan, or NULL */
+	uint64_t cgroup_id; /* of a cgroup of the unified hierarchy, which the program follows */
 	pid_t pid; /* the process attached to, or 0 */
 	int64_t next_scan;
 	int64_t next_prune;
@@ -137,7 +139,10 @@ static int follow_process(struct ebpf *e, pid_t pid)
 	return 0;
 }
 
-/* Follow the members of the cgroup; returns how many there are, or -errno. */
+/*
+ * Count the members of the cgroup and, unless the program finds them itself
+ * (unified hierarchy), follow them; returns how many there are, or -errno.
+ */
 static int scan_cgroup(struct ebpf *e, struct scprof_error **err)
 {
 	_cleanup_fclose_ FILE *f = fopen(e->cgroup, "re");
@@ -146,19 +151,28 @@ static int scan_cgroup(struct ebpf *e, struct scprof_error **err)
 	if (!f)
 		return error_set(err, -errno, "cannot read '%s': %s", e->cgroup, strerror(errno));
 	while (fscanf(f, "%d", &pid) == 1) {
-		follow_process(e, pid);
+		if (!e->cgroup_id)
+			follow_process(e, pid);
 		n++;
 	}
+	if (e->cgroup_id && n)
+		e->started = true;
 	return n;
 }
 
-static int check_cgroup(const char *dir, char **procs, struct scprof_error **err)
+/*
+ * Check that @dir is a cgroup; on the unified hierarchy its id (the inode
+ * number of its directory, what bpf_get_current_cgroup_id() returns) goes to
+ * @id, else 0.
+ */
+static int check_cgroup(const char *dir, char **procs, uint64_t *id, struct scprof_error **err)
 {
 	struct statfs sf;
 	struct stat st;
 
-	if (statfs(dir, &sf) < 0)
+	if (statfs(dir, &sf) < 0 || stat(dir, &st) < 0)
 		return error_set(err, -errno, "cannot open cgroup '%s': %s", dir, strerror(errno));
+	*id = sf.f_type == CGROUP2_SUPER_MAGIC ? (uint64_t)st.st_ino : 0;
 	*procs = xasprintf("%s/cgroup.procs", dir);
 	if ((sf.f_type != CGROUP_SUPER_MAGIC && sf.f_type != CGROUP2_SUPER_MAGIC) ||
 	    stat(*procs, &st) < 0) {
@@ -227,6 +241,7 @@ static int load(struct ebpf *e, bool args, bool mark, struct scprof_error **err)
 	if (args)
 		configure_args(e, skel);
 	skel->rodata->by_pid = !mark;
+	skel->rodata->cgroup_id = e->cgroup_id;
 	if (mark) {
 		if (getrandom(&e->cookie, sizeof(e->cookie), 0) != sizeof(e->cookie))
 			e->cookie = (uint64_t)now_ms() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
@@ -347,20 +362,21 @@ static int ebpf_start(struct scprof_recorder *r, const struct scprof_record_targ
 	e = xcalloc(1, sizeof(*e));
 	e->pidfd = -1;
 	r->priv = e;
-	/*
-	 * The program sees pids of the initial namespace: a command announces
-	 * itself, but the pids we would give for the others name other processes.
-	 */
-	e->foreign_ns = stat("/proc/self/ns/pid", &ns) == 0 && ns.st_ino != PROC_PID_INIT_INO;
-	if (e->foreign_ns && !t->argv)
-		return error_set(err, -ENOSYS,
-				 "the eBPF recorder follows running processes by their pid in "
-				 "the initial pid namespace, and scprof runs in another one");
 	if (t->cgroup) {
-		ret = check_cgroup(t->cgroup, &e->cgroup, err);
+		ret = check_cgroup(t->cgroup, &e->cgroup, &e->cgroup_id, err);
 		if (ret < 0)
 			return ret;
 	}
+	/*
+	 * The program sees pids of the initial namespace: a command announces
+	 * itself and the program finds the tasks of a unified cgroup by its id,
+	 * but the pids we would give for the others name other processes.
+	 */
+	e->foreign_ns = stat("/proc/self/ns/pid", &ns) == 0 && ns.st_ino != PROC_PID_INIT_INO;
+	if (e->foreign_ns && !t->argv && !e->cgroup_id)
+		return error_set(err, -ENOSYS,
+				 "the eBPF recorder follows running processes by their pid in "
+				 "the initial pid namespace, and scprof runs in another one");
 	if (t->pid && kill(t->pid, 0) < 0 && errno == ESRCH)
 		return error_set(err, -ESRCH, "no process %d", (int)t->pid);
 	ret = load(e, t->args, t->argv != NULL, err);

@@ -41,6 +41,11 @@ const volatile __u64 mark_cookie = 0;
  * then looks a task it cannot place up by its pid, and places it.
  */
 const volatile bool by_pid = false;
+/*
+ * --cgroup of the unified hierarchy: its id.  A task in it is followed at its
+ * first call, whatever pid namespace the loader runs in; 0: none.
+ */
+const volatile __u64 cgroup_id = 0;
 /* Syscalls whose arguments are captured, per slot, and which arguments (index + 1, 0: none). */
 const volatile __u64 arg_syscalls[RECORD_SLOTS][RECORD_NR_MAX / 64] = {};
 const volatile __u8 arg_first[RECORD_SLOTS][RECORD_NR_MAX] = {};
@@ -49,7 +54,7 @@ const volatile __u8 arg_second[RECORD_SLOTS][RECORD_NR_MAX] = {};
 __u64 tracked[RECORD_PID_LIMIT / 64] SEC(".bss");
 __u64 counts[RECORD_SLOTS][RECORD_NR_MAX] SEC(".bss");
 __s64 live SEC(".bss");
-__u64 marks SEC(".bss"); /* commands that announced themselves */
+__u64 marks SEC(".bss"); /* commands that announced themselves, tasks that were in the cgroup */
 __u64 args_lost SEC(".bss");
 /*
  * task_regs[hash]: the address of the saved registers of the one followed
@@ -227,11 +232,20 @@ static __noinline void check_mark(struct pt_regs *regs)
 	__sync_fetch_and_add(&marks, 1);
 }
 
-/* A task the entry hook could not place: followed after all? */
+/* A task the entry hook could not place: followed after all, or in the cgroup? */
 static __noinline bool check_pid(struct pt_regs *regs)
 {
-	if (!is_tracked(current_pid((__u64)regs)))
-		return false;
+	__u32 pid = current_pid((__u64)regs);
+	__u64 bit = 1ull << (pid & 63);
+
+	if (!is_tracked(pid)) {
+		if (!cgroup_id || bpf_get_current_cgroup_id() != cgroup_id)
+			return false;
+		if (!(__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], bit) & bit)) {
+			__sync_fetch_and_add(&live, 1);
+			__sync_fetch_and_add(&marks, 1);
+		}
+	}
 	if (by_pid)
 		place((__u64)regs);
 	return true;

@@ -7,7 +7,8 @@
  *   tracked[pid / 64] bit pid % 64   the thread ids (init pid namespace) we follow;
  *                                    set by the loader for the processes it is
  *                                    given, by the entry hook for a command that
- *                                    announces itself, by the fork hook for
+ *                                    announces itself or a task in the cgroup
+ *                                    (unified hierarchy), by the fork hook for
  *                                    their children; cleared at exit
  *   counts[slot][nr]                 calls per syscall and architecture slot:
  *                                    0 native, 1 compat (i386 on x86_64, arm on
@@ -19,7 +20,8 @@
  *                                    tasks: the address of their saved user
  *                                    registers (record.bpf.c)
  *   live                             tasks followed that have not exited
- *   marks                            commands that announced themselves (below)
+ *   marks                            commands that announced themselves (below),
+ *                                    or tasks the hook found in the cgroup
  *   args map                         (slot, nr, first value, second value) ->
  *                                    calls, only for the few syscalls whose
  *                                    arguments --args turns into rules

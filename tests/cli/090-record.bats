@@ -202,6 +202,29 @@ EOF
 	grep -qx execve "$TMP/n"
 }
 
+@test "--cgroup of the unified hierarchy follows a process that joins it later, also from another pid namespace" {
+	command -v unshare >/dev/null || skip "unshare missing (util-linux)"
+	local root
+	root=$(findmnt -n -t cgroup2 -o TARGET | head -n 1)
+	[ -n "$root" ] && [ -w "$root" ] || skip "no writable cgroup2 hierarchy"
+	CG=$root/scprof-test-$$
+	mkdir "$CG"
+	# a member from the start keeps the cgroup from emptying
+	sh -c 'echo $$ > '"$CG"'/cgroup.procs; exec sleep 30' &
+	BG=$!
+	while ! grep -qx "$BG" "$CG/cgroup.procs"; do sleep 0.05; done
+	# joins during the recording and makes a call nothing else here makes
+	(sleep 0.7; sh -c 'echo $$ > '"$CG"'/cgroup.procs; exec python3 -c "import os; os.getpriority(os.PRIO_PROCESS, 0)"') &
+	local joiner=$!
+	# scprof is not the namespace's pid 1 (see the pid namespace test below)
+	run unshare --pid --fork --mount-proc sh -c '"$0" record --backend ebpf --cgroup "$1" --duration 2 -o "$2"' "$SCPROF" "$CG" "$TMP/p.json"
+	wait "$joiner"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	names "$TMP/p.json" > "$TMP/n"
+	grep -qx getpriority "$TMP/n"
+	grep -qx execve "$TMP/n"
+}
+
 @test "--duration stops a command that runs on" {
 	run_scprof 143 record --duration 0.5 -o "$TMP/p.json" -- sleep 30
 	names "$TMP/p.json" | grep -qx clock_nanosleep
