@@ -52,6 +52,7 @@ struct ebpf {
 	int64_t next_prune;
 	bool started; /* a root was followed at some point */
 	bool foreign_ns; /* we run in a pid namespace other than the initial one */
+	struct stat pidns; /* ours */
 	uint64_t cookie; /* of the command's announcement */
 };
 
@@ -101,11 +102,42 @@ static void configure_args(struct ebpf *e, struct record_bpf *skel)
 	}
 }
 
+/*
+ * Follow @tid of our pid namespace, not the initial one: the program takes
+ * the seed at the task's first call, or drops it as the task exits.  Each
+ * seed counts in live, and one taken stays there until the task exits.
+ */
+static bool follow_seed(struct ebpf *e, pid_t tid)
+{
+	struct record_bpf__bss *bss = e->skel->bss;
+	int fd = bpf_map__fd(e->skel->maps.seeds);
+	__u32 key = (__u32)tid;
+	__u8 one = 1;
+
+	__atomic_fetch_add(&bss->seeds_left, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&bss->live, 1, __ATOMIC_SEQ_CST);
+	bool gone = false;
+
+	if (bpf_map_update_elem(fd, &key, &one, BPF_NOEXIST) < 0 ||
+	    /* gone before the seed was there: the exit hook did not drop it */
+	    ((gone = kill(tid, 0) < 0 && errno == ESRCH) && bpf_map_delete_elem(fd, &key) == 0)) {
+		__atomic_fetch_sub(&bss->seeds_left, 1, __ATOMIC_SEQ_CST);
+		__atomic_fetch_sub(&bss->live, 1, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	if (gone)
+		return false;
+	e->started = true;
+	return true;
+}
+
 /* Follow @tid; false when it is already followed. */
 static bool follow(struct ebpf *e, pid_t tid)
 {
 	if (tid <= 0 || (unsigned)tid >= RECORD_PID_LIMIT)
 		return false;
+	if (e->foreign_ns)
+		return follow_seed(e, tid);
 	__u64 bit = 1ull << (tid % 64), *w = &e->skel->bss->tracked[tid / 64];
 
 	if (__atomic_fetch_or(w, bit, __ATOMIC_SEQ_CST) & bit)
@@ -242,6 +274,10 @@ static int load(struct ebpf *e, bool args, bool mark, struct scprof_error **err)
 		configure_args(e, skel);
 	skel->rodata->by_pid = !mark;
 	skel->rodata->cgroup_id = e->cgroup_id;
+	if (e->foreign_ns && !mark) {
+		skel->rodata->pidns_dev = e->pidns.st_dev;
+		skel->rodata->pidns_ino = e->pidns.st_ino;
+	}
 	if (mark) {
 		if (getrandom(&e->cookie, sizeof(e->cookie), 0) != sizeof(e->cookie))
 			e->cookie = (uint64_t)now_ms() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
@@ -356,7 +392,6 @@ static int ebpf_start(struct scprof_recorder *r, const struct scprof_record_targ
 		      int *exec_errno, struct scprof_error **err)
 {
 	struct ebpf *e;
-	struct stat ns;
 	int ret;
 
 	e = xcalloc(1, sizeof(*e));
@@ -369,14 +404,11 @@ static int ebpf_start(struct scprof_recorder *r, const struct scprof_record_targ
 	}
 	/*
 	 * The program sees pids of the initial namespace: a command announces
-	 * itself and the program finds the tasks of a unified cgroup by its id,
-	 * but the pids we would give for the others name other processes.
+	 * itself, the program finds the tasks of a unified cgroup by its id, and
+	 * other pids we give in ours, which the program asks each task for.
 	 */
-	e->foreign_ns = stat("/proc/self/ns/pid", &ns) == 0 && ns.st_ino != PROC_PID_INIT_INO;
-	if (e->foreign_ns && !t->argv && !e->cgroup_id)
-		return error_set(err, -ENOSYS,
-				 "the eBPF recorder follows running processes by their pid in "
-				 "the initial pid namespace, and scprof runs in another one");
+	e->foreign_ns = stat("/proc/self/ns/pid", &e->pidns) == 0 &&
+			e->pidns.st_ino != PROC_PID_INIT_INO;
 	if (t->pid && kill(t->pid, 0) < 0 && errno == ESRCH)
 		return error_set(err, -ESRCH, "no process %d", (int)t->pid);
 	ret = load(e, t->args, t->argv != NULL, err);

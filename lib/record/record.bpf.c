@@ -46,6 +46,13 @@ const volatile bool by_pid = false;
  * first call, whatever pid namespace the loader runs in; 0: none.
  */
 const volatile __u64 cgroup_id = 0;
+/*
+ * When the loader runs in a pid namespace other than the initial one: that
+ * namespace (the device and inode of its nsfs file), in whose ids the loader
+ * gives the tasks to follow, in the seeds map.
+ */
+const volatile __u64 pidns_dev = 0;
+const volatile __u64 pidns_ino = 0;
 /* Syscalls whose arguments are captured, per slot, and which arguments (index + 1, 0: none). */
 const volatile __u64 arg_syscalls[RECORD_SLOTS][RECORD_NR_MAX / 64] = {};
 const volatile __u8 arg_first[RECORD_SLOTS][RECORD_NR_MAX] = {};
@@ -56,6 +63,7 @@ __u64 counts[RECORD_SLOTS][RECORD_NR_MAX] SEC(".bss");
 __s64 live SEC(".bss");
 __u64 marks SEC(".bss"); /* commands that announced themselves, tasks that were in the cgroup */
 __u64 args_lost SEC(".bss");
+__s64 seeds_left SEC(".bss"); /* entries of the seeds map */
 /*
  * task_regs[hash]: the address of the saved registers of the one followed
  * task that hashes there, 0 when none does, REGS_SHARED when more than one
@@ -73,6 +81,19 @@ struct {
 	__type(key, struct record_arg_key);
 	__type(value, __u64);
 } args SEC(".maps");
+
+/*
+ * Thread ids in the loader's pid namespace of tasks to follow, which the entry
+ * hook moves to tracked[] at the task's first call (or the exit hook drops):
+ * only the task itself can ask for its id in a namespace.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RECORD_SEEDS_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, __u8);
+} seeds SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -232,18 +253,36 @@ static __noinline void check_mark(struct pt_regs *regs)
 	__sync_fetch_and_add(&marks, 1);
 }
 
-/* A task the entry hook could not place: followed after all, or in the cgroup? */
+/* Is the current task one of the seeds?  It is not any more. */
+static __always_inline bool take_seed(void)
+{
+	struct bpf_pidns_info ns;
+
+	if (seeds_left <= 0 || bpf_get_ns_current_pid_tgid(pidns_dev, pidns_ino, &ns, sizeof(ns)) ||
+	    bpf_map_delete_elem(&seeds, &ns.pid))
+		return false;
+	__sync_fetch_and_sub(&seeds_left, 1);
+	return true;
+}
+
+/* A task the entry hook could not place: followed after all, a seed, or in the cgroup? */
 static __noinline bool check_pid(struct pt_regs *regs)
 {
 	__u32 pid = current_pid((__u64)regs);
 	__u64 bit = 1ull << (pid & 63);
 
 	if (!is_tracked(pid)) {
-		if (!cgroup_id || bpf_get_current_cgroup_id() != cgroup_id)
-			return false;
-		if (!(__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], bit) & bit)) {
-			__sync_fetch_and_add(&live, 1);
-			__sync_fetch_and_add(&marks, 1);
+		/* a seed is already counted in live */
+		if (take_seed()) {
+			__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], bit);
+		} else {
+			if (!cgroup_id || bpf_get_current_cgroup_id() != cgroup_id)
+				return false;
+			if (!(__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], bit) &
+			      bit)) {
+				__sync_fetch_and_add(&live, 1);
+				__sync_fetch_and_add(&marks, 1);
+			}
 		}
 	}
 	if (by_pid)
@@ -315,6 +354,9 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	__u32 pid = BPF_CORE_READ(task, pid);
 	__u64 regs;
 
+	/* a seed that made no call, or a second one (the exiting task is the current one) */
+	if (take_seed())
+		__sync_fetch_and_sub(&live, 1);
 	if (!is_tracked(pid))
 		return 0;
 	regs = task_regs_of(task);

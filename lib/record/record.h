@@ -22,6 +22,8 @@
  *   live                             tasks followed that have not exited
  *   marks                            commands that announced themselves (below),
  *                                    or tasks the hook found in the cgroup
+ *   seeds map, seeds_left            thread ids in the loader's pid namespace, when
+ *                                    that is not the initial one (record.bpf.c)
  *   args map                         (slot, nr, first value, second value) ->
  *                                    calls, only for the few syscalls whose
  *                                    arguments --args turns into rules
@@ -43,6 +45,7 @@
 #define RECORD_TASK_SLOTS (1u << RECORD_TASK_BITS)
 #define RECORD_ARGS_MAX 16384 /* distinct argument values kept */
 #define RECORD_BIG_MAX 256
+#define RECORD_SEEDS_MAX 65536 /* threads given by pid from another pid namespace */
 
 struct record_arg_key {
 	__u32 slot;
