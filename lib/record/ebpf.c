@@ -114,19 +114,22 @@ static bool follow_seed(struct ebpf *e, pid_t tid)
 	__u32 key = (__u32)tid;
 	__u8 one = 1;
 
+	bool added;
+
 	__atomic_fetch_add(&bss->seeds_left, 1, __ATOMIC_SEQ_CST);
 	__atomic_fetch_add(&bss->live, 1, __ATOMIC_SEQ_CST);
-	bool gone = false;
-
-	if (bpf_map_update_elem(fd, &key, &one, BPF_NOEXIST) < 0 ||
-	    /* gone before the seed was there: the exit hook did not drop it */
-	    ((gone = kill(tid, 0) < 0 && errno == ESRCH) && bpf_map_delete_elem(fd, &key) == 0)) {
+	added = bpf_map_update_elem(fd, &key, &one, BPF_NOEXIST) == 0;
+	if (added && kill(tid, 0) < 0 && errno == ESRCH) {
+		/* gone: unless the exit hook dropped the seed (and counted it off), we do */
+		if (bpf_map_delete_elem(fd, &key) < 0)
+			return false;
+		added = false;
+	}
+	if (!added) {
 		__atomic_fetch_sub(&bss->seeds_left, 1, __ATOMIC_SEQ_CST);
 		__atomic_fetch_sub(&bss->live, 1, __ATOMIC_SEQ_CST);
 		return false;
 	}
-	if (gone)
-		return false;
 	e->started = true;
 	return true;
 }
@@ -153,13 +156,25 @@ static bool follow(struct ebpf *e, pid_t tid)
 	return true;
 }
 
-/* Follow every thread of process @pid; -errno when it cannot be read. */
+/*
+ * Follow every thread of process @pid; -errno when it cannot be read, -EXDEV
+ * when it is in a pid namespace below ours: the program can ask a task for its
+ * pid in the task's own namespace only.
+ */
 static int follow_process(struct ebpf *e, pid_t pid)
 {
 	char path[64];
 	DIR *d;
 	struct dirent *de;
+	struct stat ns;
 
+	if (e->foreign_ns) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+		if (stat(path, &ns) < 0)
+			return -errno;
+		if (ns.st_ino != e->pidns.st_ino || ns.st_dev != e->pidns.st_dev)
+			return -EXDEV;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	d = opendir(path);
 	if (!d)
@@ -169,6 +184,14 @@ static int follow_process(struct ebpf *e, pid_t pid)
 			follow(e, (pid_t)atoi(de->d_name));
 	closedir(d);
 	return 0;
+}
+
+static int nested_ns_error(pid_t pid, const char *of, struct scprof_error **err)
+{
+	return error_set(err, -ENOSYS,
+			 "process %d%s is in a pid namespace below scprof's: the eBPF recorder "
+			 "follows running processes there only through a cgroup v2",
+			 (int)pid, of);
 }
 
 /*
@@ -183,8 +206,8 @@ static int scan_cgroup(struct ebpf *e, struct scprof_error **err)
 	if (!f)
 		return error_set(err, -errno, "cannot read '%s': %s", e->cgroup, strerror(errno));
 	while (fscanf(f, "%d", &pid) == 1) {
-		if (!e->cgroup_id)
-			follow_process(e, pid);
+		if (!e->cgroup_id && follow_process(e, pid) == -EXDEV && err)
+			return nested_ns_error(pid, " of the cgroup", err);
 		n++;
 	}
 	if (e->cgroup_id && n)
@@ -419,6 +442,8 @@ static int ebpf_start(struct scprof_recorder *r, const struct scprof_record_targ
 	if (t->pid) {
 		e->pid = t->pid;
 		ret = follow_process(e, t->pid);
+		if (ret == -EXDEV)
+			return nested_ns_error(t->pid, "", err);
 		if (ret < 0)
 			return error_set(err, ret == -ENOENT ? -ESRCH : ret,
 					 "cannot follow process %d: %s", (int)t->pid,

@@ -313,4 +313,20 @@ EOF
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	assert_output_contains "no calls were seen"
 	[ -s "$TMP/q.json" ]
+	# a process of a pid namespace below scprof's: auto records it with ptrace
+	cat > "$TMP/nested.sh" <<'EOF'
+unshare --pid --fork sh -c 'while :; do ls / > /dev/null; sleep 0.1; done' &
+sleep 0.5
+p=$(ps -eo pid,args | awk '$2 == "sh" && $3 == "-c" && /while/ { print $1 }' | tail -n 1)
+"$1" record --backend ebpf --duration 1 -o "$2.ebpf" --pid "$p"
+echo "ebpf: $?"
+exec "$1" record --duration 1 -o "$2" --pid "$p"
+EOF
+	run timeout 20 unshare --pid --fork --mount-proc sh "$TMP/nested.sh" "$SCPROF" "$TMP/r.json"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	assert_output_contains "ebpf: 125"
+	assert_output_contains "in a pid namespace below scprof's"
+	assert_output_contains "recording with ptrace instead"
+	[ ! -e "$TMP/r.json.ebpf" ]
+	names "$TMP/r.json" | grep -qx getdents64
 }
