@@ -113,7 +113,6 @@ static bool follow_seed(struct ebpf *e, pid_t tid)
 	int fd = bpf_map__fd(e->skel->maps.seeds);
 	__u32 key = (__u32)tid;
 	__u8 one = 1;
-
 	bool added;
 
 	__atomic_fetch_add(&bss->seeds_left, 1, __ATOMIC_SEQ_CST);
@@ -295,7 +294,6 @@ static int load(struct ebpf *e, bool args, bool mark, struct scprof_error **err)
 	slot_arches(e->slot_arch);
 	if (args)
 		configure_args(e, skel);
-	skel->rodata->by_pid = !mark;
 	skel->rodata->cgroup_id = e->cgroup_id;
 	if (e->foreign_ns && !mark) {
 		skel->rodata->pidns_dev = e->pidns.st_dev;

@@ -37,11 +37,6 @@ const volatile bool capture_args = false;
 const volatile __s32 mark_nr = -1;
 const volatile __u64 mark_cookie = 0;
 /*
- * Followed tasks come from the loader by pid (--pid, --cgroup): the entry hook
- * then looks a task it cannot place up by its pid, and places it.
- */
-const volatile bool by_pid = false;
-/*
  * --cgroup of the unified hierarchy: its id.  A task in it is followed at its
  * first call, whatever pid namespace the loader runs in; 0: none.
  */
@@ -108,6 +103,28 @@ struct {
 static __always_inline bool is_tracked(__u32 pid)
 {
 	return tracked[(pid >> 6) & (PID_MASK >> 6)] & (1ull << (pid & 63));
+}
+
+/* Follow @pid; was it new? */
+static __always_inline bool track(__u32 pid)
+{
+	__u64 bit = 1ull << (pid & 63);
+
+	return !(__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], bit) & bit);
+}
+
+static __always_inline void untrack(__u32 pid)
+{
+	__sync_fetch_and_and(&tracked[(pid >> 6) & (PID_MASK >> 6)], ~(1ull << (pid & 63)));
+}
+
+/*
+ * Without a command (--pid, --cgroup) the followed tasks come by pid: the
+ * entry hook looks a task it cannot place up by its pid, and places it.
+ */
+static __always_inline bool by_pid(void)
+{
+	return mark_nr < 0;
 }
 
 #define REGS_SHARED 1
@@ -238,19 +255,23 @@ static __always_inline __u32 current_pid(__u64 regs)
 	return task->pid;
 }
 
+/* Follow a task that announced itself or is in the cgroup. */
+static __always_inline void join(__u32 pid)
+{
+	if (!track(pid))
+		return;
+	__sync_fetch_and_add(&live, 1);
+	__sync_fetch_and_add(&marks, 1);
+}
+
 /* Follow the current task when its call is the loader's mark; the call itself is not counted. */
 static __noinline void check_mark(struct pt_regs *regs)
 {
-	__u32 pid;
-
 	if (syscall_arg(regs, false, 0) != RECORD_MARK_OPTION ||
 	    syscall_arg(regs, false, 1) != mark_cookie)
 		return;
-	pid = current_pid((__u64)regs);
-	__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], 1ull << (pid & 63));
+	join(current_pid((__u64)regs));
 	place((__u64)regs);
-	__sync_fetch_and_add(&live, 1);
-	__sync_fetch_and_add(&marks, 1);
 }
 
 /* Is the current task one of the seeds?  It is not any more. */
@@ -269,23 +290,16 @@ static __always_inline bool take_seed(void)
 static __noinline bool check_pid(struct pt_regs *regs)
 {
 	__u32 pid = current_pid((__u64)regs);
-	__u64 bit = 1ull << (pid & 63);
 
 	if (!is_tracked(pid)) {
-		/* a seed is already counted in live */
-		if (take_seed()) {
-			__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], bit);
-		} else {
-			if (!cgroup_id || bpf_get_current_cgroup_id() != cgroup_id)
-				return false;
-			if (!(__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], bit) &
-			      bit)) {
-				__sync_fetch_and_add(&live, 1);
-				__sync_fetch_and_add(&marks, 1);
-			}
-		}
+		if (take_seed())
+			track(pid); /* a seed is already counted in live */
+		else if (cgroup_id && bpf_get_current_cgroup_id() == cgroup_id)
+			join(pid);
+		else
+			return false;
 	}
-	if (by_pid)
+	if (by_pid())
 		place((__u64)regs);
 	return true;
 }
@@ -296,7 +310,7 @@ int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 	__u64 placed = *regs_slot((__u64)regs);
 	__u32 slot = RECORD_SLOT_NATIVE, nr = id;
 
-	if (placed != (__u64)regs && ((placed != REGS_SHARED && !by_pid) || !check_pid(regs))) {
+	if (placed != (__u64)regs && ((placed != REGS_SHARED && !by_pid()) || !check_pid(regs))) {
 		if (mark_nr >= 0 && id == mark_nr)
 			check_mark(regs);
 		return 0;
@@ -339,7 +353,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 
 	if (!is_tracked(BPF_CORE_READ(parent, pid)))
 		return 0;
-	__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], 1ull << (pid & 63));
+	track(pid);
 	/* before the child first runs; without the offset yet, it is looked up by pid */
 	regs = task_regs_of(child);
 	if (regs)
@@ -362,7 +376,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	regs = task_regs_of(task);
 	if (regs)
 		unplace(regs);
-	__sync_fetch_and_and(&tracked[(pid >> 6) & (PID_MASK >> 6)], ~(1ull << (pid & 63)));
+	untrack(pid);
 	__sync_fetch_and_sub(&live, 1);
 	return 0;
 }
@@ -379,7 +393,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid)
 
 	if (pid == old || !is_tracked(old))
 		return 0;
-	__sync_fetch_and_or(&tracked[(pid >> 6) & (PID_MASK >> 6)], 1ull << (pid & 63));
-	__sync_fetch_and_and(&tracked[(old >> 6) & (PID_MASK >> 6)], ~(1ull << (old & 63)));
+	track(pid);
+	untrack(old);
 	return 0;
 }
