@@ -97,37 +97,25 @@ rec=("$scprof" record -q -o "$work/out.json" --)
 : > "$work/tnative"
 : > "$work/tfloor"
 : > "$work/tebpf"
+# in_turn A B: run A then B in even rounds, B then A in odd ones
+in_turn() { if ((r % 2)); then "$2" && "$1"; else "$1" && "$2"; fi; }
+dd_floor() { settle && dd_ms "$work/floor" "$work/sfloor" "$floor" "${dd_cmd[@]}"; }
+dd_rec() { settle && dd_ms "$work/ebpf" "$work/sebpf" "${rec[@]}" "${dd_cmd[@]}"; }
+build_native() { time_ms build_it >> "$work/bnative"; }
+build_rec() { time_ms build_it "${rec[@]}" >> "$work/bebpf"; }
+py_native() { time_ms python3 "$work/script.py" >> "$work/pnative"; }
+py_rec() { time_ms "${rec[@]}" python3 "$work/script.py" >> "$work/pebpf"; }
 for ((r = 0; r < R; r++)); do
 	time_ms "${dd_cmd[@]}" >> "$work/native"
-	# which of the two goes first alternates, as below: a dd run right after
-	# others can run slower here, and the second would pay for it
-	if ((r % 2)); then
-		settle
-		dd_ms "$work/ebpf" "$work/sebpf" "${rec[@]}" "${dd_cmd[@]}"
-		settle
-		dd_ms "$work/floor" "$work/sfloor" "$floor" "${dd_cmd[@]}"
-	else
-		settle
-		dd_ms "$work/floor" "$work/sfloor" "$floor" "${dd_cmd[@]}"
-		settle
-		dd_ms "$work/ebpf" "$work/sebpf" "${rec[@]}" "${dd_cmd[@]}"
-	fi
+	# which of each pair goes first alternates: a dd run right after others
+	# can run slower here, and a build or script run leaves caches (dentries,
+	# inodes, the freed files' slabs) that make the next one faster
+	in_turn dd_floor dd_rec
 	time_ms strace -f -c -o /dev/null "${pdd_cmd[@]}" >> "$work/strace"
 	time_ms "$scprof" record -q --backend ptrace -o "$work/p.json" -- "${pdd_cmd[@]}" >> "$work/ptrace"
 	build_it
-	# which goes first alternates: a run leaves caches (dentries, inodes, the
-	# freed files' slabs) that make the next one faster
-	if ((r % 2)); then
-		time_ms build_it "${rec[@]}" >> "$work/bebpf"
-		time_ms build_it >> "$work/bnative"
-		time_ms "${rec[@]}" python3 "$work/script.py" >> "$work/pebpf"
-		time_ms python3 "$work/script.py" >> "$work/pnative"
-	else
-		time_ms build_it >> "$work/bnative"
-		time_ms build_it "${rec[@]}" >> "$work/bebpf"
-		time_ms python3 "$work/script.py" >> "$work/pnative"
-		time_ms "${rec[@]}" python3 "$work/script.py" >> "$work/pebpf"
-	fi
+	in_turn build_native build_rec
+	in_turn py_native py_rec
 	time_ms true >> "$work/tnative"
 	settle
 	time_ms "$floor" true >> "$work/tfloor"
