@@ -81,7 +81,6 @@ static void configure_args(struct ebpf *e, struct record_bpf *skel)
 {
 	struct record_bpf__rodata *ro = skel->rodata;
 
-	ro->capture_args = true;
 	for (int s = 0; s < RECORD_SLOTS; s++) {
 		size_t n = 0;
 		const struct scprof_syscall_entry *tab =
@@ -266,46 +265,161 @@ static bool build_kernel(void)
 }
 
 /*
+ * The id in the kernel's BTF of the kfunc bpf_rdonly_cast, at which
+ * prepare_entry() points the entry hook's placeholder call
+ * (RECORD_TASK_CAST_CALL, record.bpf.c); 0: the helper
+ * bpf_get_current_task_btf() instead.  libbpf would look a kfunc up only in
+ * the kernel's whole BTF, which start-up does not read on the kernel the build
+ * ran on, and there we know the ids.
+ */
+static int task_cast_kfunc;
+
+static int prepare_entry(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
+{
+	size_t n = bpf_program__insn_cnt(prog);
+	_cleanup_free_ struct bpf_insn *insns = xmalloc(n * sizeof(*insns));
+
+	(void)opts;
+	(void)cookie;
+	memcpy(insns, bpf_program__insns(prog), n * sizeof(*insns));
+	for (size_t i = 0; i < n; i++) {
+		struct bpf_insn *in = &insns[i];
+
+		if (in->code == (BPF_JMP | BPF_CALL) && !in->src_reg &&
+		    in->imm == RECORD_TASK_CAST_CALL) {
+			if (task_cast_kfunc) {
+				in->src_reg = BPF_PSEUDO_KFUNC_CALL;
+				in->imm = task_cast_kfunc;
+			} else {
+				in->imm = BPF_FUNC_get_current_task_btf;
+			}
+		} else if ((in->code == (BPF_ALU | BPF_MOV | BPF_K) ||
+			    in->code == (BPF_ALU64 | BPF_MOV | BPF_K)) &&
+			   in->imm == RECORD_TASK_STRUCT_ID) {
+			in->imm = task_cast_kfunc ? RECORD_BTF_TASK_STRUCT : 0;
+		}
+	}
+	return bpf_program__set_insns(prog, insns, n);
+}
+
+static int attach_entry(const struct bpf_program *prog, long cookie, struct bpf_link **link)
+{
+	(void)cookie;
+	*link = bpf_program__attach_raw_tracepoint(prog, "sys_enter");
+	return *link ? 0 : -errno;
+}
+
+/* The entry hooks are prepared by prepare_entry() (by libbpf's own handler otherwise). */
+static int entry_handler(void)
+{
+	static int id;
+	LIBBPF_OPTS(libbpf_prog_handler_opts, h, .prog_prepare_load_fn = prepare_entry,
+		    .prog_attach_fn = attach_entry);
+
+	if (id <= 0)
+		id = libbpf_register_prog_handler("raw_tp/sys_enter", BPF_PROG_TYPE_RAW_TRACEPOINT,
+						  0, &h);
+	return id < 0 ? id : 0;
+}
+
+/*
+ * libbpf copies the initial value of .bss, zeroes in shared memory it maps,
+ * into the map as it loads: 1.5 MB of page faults that each allocate a page.
+ * Zeroes of private memory read the one zero page, mapped in one go.  Nothing
+ * writes there before the load, after which libbpf maps the map itself there.
+ */
+static int bss_from_zero_page(struct record_bpf *skel)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t size = (bpf_map__value_size(skel->maps.bss) + page - 1) / page * page;
+
+	void *p = mmap(skel->bss, size, PROT_READ,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_POPULATE, -1, 0);
+
+	return p == MAP_FAILED ? -1 : 0;
+}
+
+/* Open the program and configure it; the loader's state goes to @e. */
+static int open_program(struct ebpf *e, bool args, bool mark, const char *btf_path,
+			struct record_bpf **out, struct scprof_error **err)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path);
+	struct record_bpf *skel = record_bpf__open_opts(&opts);
+
+	if (!skel)
+		return error_set(err, -errno, "cannot open the eBPF recorder: %s", strerror(errno));
+	*out = skel;
+	/* one of the two entry hooks; maps sized down when unused, as they cost start-up */
+	bpf_program__set_autoload(args ? skel->progs.on_enter : skel->progs.on_enter_args, false);
+	if (args)
+		configure_args(e, skel);
+	else
+		bpf_map__set_max_entries(skel->maps.args, 1);
+	skel->rodata->cgroup_id = e->cgroup_id;
+	if (e->foreign_ns && !mark) {
+		skel->rodata->pidns_dev = e->pidns.st_dev;
+		skel->rodata->pidns_ino = e->pidns.st_ino;
+	} else {
+		bpf_map__set_max_entries(skel->maps.seeds, 1);
+	}
+	if (mark) {
+		skel->rodata->mark_nr = SYS_prctl;
+		skel->rodata->mark_cookie = e->cookie;
+	}
+	if (bss_from_zero_page(skel) < 0)
+		return error_set(err, -errno, "cannot map memory: %s", strerror(errno));
+	return 0;
+}
+
+/*
  * Open, configure, load and attach.  On the kernel the build ran on, CO-RE
- * takes its offsets from the few types of record_min_btf; elsewhere libbpf
- * reads the kernel's whole BTF (5 MB in 4 KB reads from sysfs: most of the
- * start-up time, which is why the small one is worth carrying).
+ * takes its offsets from the few types of record_min_btf, and the entry hook
+ * reads the task through the kfunc; elsewhere libbpf reads the kernel's whole
+ * BTF (5 MB in 4 KB reads from sysfs: most of the start-up time, which is why
+ * the small one is worth carrying), and the hook makes a helper call.
  */
 static int load(struct ebpf *e, bool args, bool mark, struct scprof_error **err)
 {
 	_cleanup_(release_skel) struct record_bpf *skel = NULL;
 	_cleanup_close_ int btf_fd = -1;
 	char path[64];
+	const char *btf_path = NULL;
 	int ret;
-	LIBBPF_OPTS(bpf_object_open_opts, opts);
 
 	libbpf_set_print(NULL);
-	if (build_kernel()) {
+	ret = entry_handler();
+	if (ret < 0)
+		return error_set(err, ret, "cannot prepare the eBPF recorder: %s", strerror(-ret));
+	task_cast_kfunc = 0;
+	/* SCPROF_TEST_WHOLE_BTF: as on a kernel other than the build's, for the tests */
+	if (build_kernel() && !getenv("SCPROF_TEST_WHOLE_BTF")) {
 		btf_fd = memfd_create("scprof-btf", MFD_CLOEXEC);
 		if (btf_fd >= 0 && write(btf_fd, record_min_btf, sizeof(record_min_btf)) ==
 					   sizeof(record_min_btf)) {
 			snprintf(path, sizeof(path), "/proc/self/fd/%d", btf_fd);
-			opts.btf_custom_path = path;
+			btf_path = path;
 		}
+#if defined(__x86_64__)
+		if (RECORD_BTF_TASK_STRUCT)
+			task_cast_kfunc = RECORD_BTF_RDONLY_CAST;
+#endif
 	}
-	skel = record_bpf__open_opts(&opts);
-	if (!skel)
-		return error_set(err, -errno, "cannot open the eBPF recorder: %s", strerror(errno));
 	slot_arches(e->slot_arch);
-	if (args)
-		configure_args(e, skel);
-	skel->rodata->cgroup_id = e->cgroup_id;
-	if (e->foreign_ns && !mark) {
-		skel->rodata->pidns_dev = e->pidns.st_dev;
-		skel->rodata->pidns_ino = e->pidns.st_ino;
-	}
-	if (mark) {
-		if (getrandom(&e->cookie, sizeof(e->cookie), 0) != sizeof(e->cookie))
-			e->cookie = (uint64_t)now_ms() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
-		skel->rodata->mark_nr = SYS_prctl;
-		skel->rodata->mark_cookie = e->cookie;
-	}
+	if (mark && getrandom(&e->cookie, sizeof(e->cookie), 0) != sizeof(e->cookie))
+		e->cookie = (uint64_t)now_ms() * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
+	ret = open_program(e, args, mark, btf_path, &skel, err);
+	if (ret < 0)
+		return ret;
 	ret = record_bpf__load(skel);
+	if (ret < 0 && task_cast_kfunc && ret != -EPERM && ret != -EACCES) {
+		/* the build's kernel, but one whose raw tracepoints cannot call kfuncs */
+		task_cast_kfunc = 0;
+		record_bpf__destroy(steal_pointer(&skel));
+		ret = open_program(e, args, mark, btf_path, &skel, err);
+		if (ret < 0)
+			return ret;
+		ret = record_bpf__load(skel);
+	}
 	if (ret < 0) {
 		if (ret == -EPERM || ret == -EACCES)
 			return error_set(err, -EPERM,

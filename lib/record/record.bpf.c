@@ -8,8 +8,9 @@
  * which stays the same for the task's life (the top of its kernel stack): a
  * multiply, a load and a compare, and no helper call, for a task we do not
  * follow.  For a followed task it adds the architecture of the call (on x86_64
- * a helper call for the task's TS_COMPAT, the only sure sign of an i386 call)
- * and a counter bump, which is also the mark that the call was seen.
+ * the task's TS_COMPAT, the only sure sign of an i386 call, read through the
+ * task's address kept beside its registers) and a counter bump, which is also
+ * the mark that the call was seen.
  *
  * Raw tracepoints (not tp_btf) so that loading needs no vmlinux BTF for the
  * attach point: with the minimal BTF the loader carries (ebpf.c), start-up
@@ -27,7 +28,6 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the loader before load. */
-const volatile bool capture_args = false;
 /*
  * The command announces itself before its exec with the native call mark_nr
  * (prctl) taking RECORD_MARK_OPTION and mark_cookie (random, per recording):
@@ -48,6 +48,19 @@ const volatile __u64 cgroup_id = 0;
  */
 const volatile __u64 pidns_dev = 0;
 const volatile __u64 pidns_ino = 0;
+#if defined(__TARGET_ARCH_x86)
+/*
+ * task_cast(task): the current task, whose address is @task, as a pointer the
+ * program may read through.  A placeholder call that the loader points, just
+ * before load, at the kfunc bpf_rdonly_cast(task, id of struct task_struct in
+ * the kernel's BTF) when it knows those ids: no cost at run time.  Otherwise
+ * it points it at the helper bpf_get_current_task_btf(), which takes no
+ * arguments: a call on every syscall.  The id is an immediate the loader sets.
+ */
+static struct task_struct *(*const task_cast_call)(__u64 task,
+						   __u32 btf_id) = (void *)RECORD_TASK_CAST_CALL;
+#define task_cast(task) task_cast_call(task, RECORD_TASK_STRUCT_ID)
+#endif
 /* Syscalls whose arguments are captured, per slot, and which arguments (index + 1, 0: none). */
 const volatile __u64 arg_syscalls[RECORD_SLOTS][RECORD_NR_MAX / 64] = {};
 const volatile __u8 arg_first[RECORD_SLOTS][RECORD_NR_MAX] = {};
@@ -60,12 +73,12 @@ __u64 marks SEC(".bss"); /* commands that announced themselves, tasks that were 
 __u64 args_lost SEC(".bss");
 __s64 seeds_left SEC(".bss"); /* entries of the seeds map */
 /*
- * task_regs[hash]: the address of the saved registers of the one followed
+ * tasks[hash of regs]: the address of the saved registers of the one followed
  * task that hashes there, 0 when none does, REGS_SHARED when more than one
- * did (those are looked up by pid).  A slot is cleared when its task exits,
- * before its stack can be another task's.
+ * did (those are looked up by pid), and the address of that task.  A slot is
+ * cleared when its task exits, before its stack can be another task's.
  */
-__u64 task_regs[RECORD_TASK_SLOTS] SEC(".bss");
+struct record_task tasks[RECORD_TASK_SLOTS] SEC(".bss");
 /* task_pt_regs(task) - task->stack: the same for every task of a kernel */
 __u64 regs_offset SEC(".bss");
 
@@ -129,24 +142,31 @@ static __always_inline bool by_pid(void)
 
 #define REGS_SHARED 1
 
-static __always_inline __u64 *regs_slot(__u64 regs)
+static __always_inline struct record_task *task_slot(__u64 regs)
 {
-	return &task_regs[(regs * 0x9e3779b97f4a7c15ull) >> (64 - RECORD_TASK_BITS)];
+	return &tasks[(regs * 0x9e3779b97f4a7c15ull) >> (64 - RECORD_TASK_BITS)];
 }
 
-/* Let the entry hook know the followed task whose registers are at @regs. */
-static __always_inline void place(__u64 regs)
+/*
+ * Let the entry hook know the followed @task, whose registers are at @regs.
+ * It is the current task or one that has not run yet, so its own calls come
+ * after its address is in place.
+ */
+static __always_inline void place(__u64 regs, __u64 task)
 {
-	__u64 *slot = regs_slot(regs), old = __sync_val_compare_and_swap(slot, 0, regs);
+	struct record_task *t = task_slot(regs);
+	__u64 old = __sync_val_compare_and_swap(&t->regs, 0, regs);
 
-	if (old && old != regs)
-		*slot = REGS_SHARED;
+	if (!old || old == regs)
+		t->task = task;
+	else
+		t->regs = REGS_SHARED;
 }
 
 /* ... and forget it, as it exits */
 static __always_inline void unplace(__u64 regs)
 {
-	__sync_val_compare_and_swap(regs_slot(regs), regs, 0);
+	__sync_val_compare_and_swap(&task_slot(regs)->regs, regs, 0);
 }
 
 /* the registers of @task, which need not be running, or 0 before the offset is known */
@@ -271,7 +291,7 @@ static __noinline void check_mark(struct pt_regs *regs)
 	    syscall_arg(regs, false, 1) != mark_cookie)
 		return;
 	join(current_pid((__u64)regs));
-	place((__u64)regs);
+	place((__u64)regs, bpf_get_current_task());
 }
 
 /* Is the current task one of the seeds?  It is not any more. */
@@ -300,49 +320,100 @@ static __noinline bool check_pid(struct pt_regs *regs)
 			return false;
 	}
 	if (by_pid())
-		place((__u64)regs);
+		place((__u64)regs, bpf_get_current_task());
 	return true;
+}
+
+/*
+ * Is the current call a compat one (i386 on x86_64, AArch32 on arm64)?
+ * @task: the address of the current task.
+ */
+static __always_inline bool compat_call(struct pt_regs *regs, __u64 task)
+{
+#if defined(__TARGET_ARCH_x86)
+	return task_cast(task)->thread_info.status & TS_COMPAT;
+#elif defined(__TARGET_ARCH_arm64)
+	/*
+	 * The saved PSTATE's M[4] (the kernel's own test is the thread flag
+	 * TIF_32BIT, whose number is not ABI; this bit is)
+	 */
+	return BPF_CORE_READ(regs, pstate) & PSR_MODE32_BIT;
+#else
+	return false;
+#endif
+}
+
+static __always_inline void count(struct pt_regs *regs, __u32 slot, __u32 nr, bool args)
+{
+	/* the verifier loses the bound through the compiler's arithmetic: restate it */
+	barrier_var(nr);
+	nr &= RECORD_NR_MAX - 1;
+	/* a lost race between CPUs costs a count, never the mark: it stays above zero */
+	counts[slot][nr]++;
+	if (args && (arg_syscalls[slot][nr >> 6] & (1ull << (nr & 63))))
+		record_args(regs, slot, nr);
+}
+
+/* A number beyond counts[]: an x32 call (x86_64), or one no table has yet. */
+static __noinline void count_far(struct pt_regs *regs, __u64 task, __u32 nr, bool args)
+{
+	__u32 slot = compat_call(regs, task) ? RECORD_SLOT_COMPAT : RECORD_SLOT_NATIVE;
+
+#if defined(__TARGET_ARCH_x86)
+	if (slot == RECORD_SLOT_NATIVE && (nr & X32_SYSCALL_BIT)) {
+		slot = RECORD_SLOT_X32;
+		nr &= ~X32_SYSCALL_BIT;
+	}
+#endif
+	if (nr < RECORD_NR_MAX)
+		count(regs, slot, nr, args);
+	else
+		record_big(slot, nr);
+}
+
+/*
+ * The entry hook, with the arguments (--args) or without: two programs, of
+ * which the loader loads one, so that the path without does not test for it.
+ */
+static __always_inline int enter(struct pt_regs *regs, long id, bool args)
+{
+	struct record_task *t = task_slot((__u64)regs);
+	__u64 placed = t->regs, task = t->task;
+	__u32 nr = id;
+
+	if (placed != (__u64)regs) {
+		if ((placed != REGS_SHARED && !by_pid()) || !check_pid(regs)) {
+			if (mark_nr >= 0 && id == mark_nr)
+				check_mark(regs);
+			return 0;
+		}
+		task = bpf_get_current_task();
+	}
+	if (nr >= RECORD_NR_MAX) {
+		count_far(regs, task, nr, args);
+		return 0;
+	}
+	/*
+	 * Two branches, not a slot computed from the flag: the count then need
+	 * not wait for the flag to load (which costs 2 ns a call here).
+	 */
+	if (compat_call(regs, task))
+		count(regs, RECORD_SLOT_COMPAT, nr, args);
+	else
+		count(regs, RECORD_SLOT_NATIVE, nr, args);
+	return 0;
 }
 
 SEC("raw_tp/sys_enter")
 int BPF_PROG(on_enter, struct pt_regs *regs, long id)
 {
-	__u64 placed = *regs_slot((__u64)regs);
-	__u32 slot = RECORD_SLOT_NATIVE, nr = id;
+	return enter(regs, id, false);
+}
 
-	if (placed != (__u64)regs && ((placed != REGS_SHARED && !by_pid()) || !check_pid(regs))) {
-		if (mark_nr >= 0 && id == mark_nr)
-			check_mark(regs);
-		return 0;
-	}
-#if defined(__TARGET_ARCH_x86)
-	if (bpf_get_current_task_btf()->thread_info.status & TS_COMPAT) {
-		slot = RECORD_SLOT_COMPAT;
-	} else if (nr & X32_SYSCALL_BIT) {
-		slot = RECORD_SLOT_X32;
-		nr &= ~X32_SYSCALL_BIT;
-	}
-#elif defined(__TARGET_ARCH_arm64)
-	/*
-	 * An AArch32 task: the saved PSTATE's M[4] (the kernel's own test is the
-	 * thread flag TIF_32BIT, whose number is not ABI; this bit is)
-	 */
-	if (BPF_CORE_READ(regs, pstate) & PSR_MODE32_BIT)
-		slot = RECORD_SLOT_COMPAT;
-#endif
-	if (nr >= RECORD_NR_MAX) {
-		record_big(slot, nr);
-		return 0;
-	}
-	/* the verifier loses the bound through the compiler's arithmetic: restate it */
-	barrier_var(nr);
-	nr &= RECORD_NR_MAX - 1;
-
-	/* a lost race between CPUs costs a count, never the mark: it stays above zero */
-	counts[slot][nr]++;
-	if (capture_args && (arg_syscalls[slot][nr >> 6] & (1ull << (nr & 63))))
-		record_args(regs, slot, nr);
-	return 0;
+SEC("raw_tp/sys_enter")
+int BPF_PROG(on_enter_args, struct pt_regs *regs, long id)
+{
+	return enter(regs, id, true);
 }
 
 SEC("raw_tp/sched_process_fork")
@@ -357,7 +428,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	/* before the child first runs; without the offset yet, it is looked up by pid */
 	regs = task_regs_of(child);
 	if (regs)
-		place(regs);
+		place(regs, (__u64)child);
 	__sync_fetch_and_add(&live, 1);
 	return 0;
 }

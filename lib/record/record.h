@@ -16,9 +16,9 @@
  *                                    (number without __X32_SYSCALL_BIT); plain
  *                                    increments, so CPUs racing on one counter
  *                                    may lose a few, but a call seen is never 0
- *   task_regs[hash of regs]          where the entry hook finds the followed
+ *   tasks[hash of regs]              where the entry hook finds the followed
  *                                    tasks: the address of their saved user
- *                                    registers (record.bpf.c)
+ *                                    registers, and their own (record.bpf.c)
  *   live                             tasks followed that have not exited
  *   marks                            commands that announced themselves (below),
  *                                    or tasks the hook found in the cgroup
@@ -43,6 +43,13 @@
 #define RECORD_MARK_OPTION 0x53435052u
 #define RECORD_TASK_BITS 16 /* slots of the followed tasks' registers: 2^16 */
 #define RECORD_TASK_SLOTS (1u << RECORD_TASK_BITS)
+/*
+ * Placeholders in the entry hook that the loader sets (ebpf.c): a call it
+ * points at bpf_rdonly_cast ("SCPC"), and an immediate it makes the id of
+ * struct task_struct in the kernel's BTF ("SCPT").
+ */
+#define RECORD_TASK_CAST_CALL 0x53435043
+#define RECORD_TASK_STRUCT_ID 0x53435054
 #define RECORD_ARGS_MAX 16384 /* distinct argument values kept */
 #define RECORD_BIG_MAX 256
 #define RECORD_SEEDS_MAX 65536 /* threads given by pid from another pid namespace */
@@ -52,6 +59,11 @@ struct record_arg_key {
 	__u32 nr;
 	__u64 value;
 	__u64 value2;
+};
+
+struct record_task {
+	__u64 regs;
+	__u64 task;
 };
 
 struct record_big_key {

@@ -9,6 +9,22 @@ setup() {
 	require_root_to_record
 }
 
+# The recorders: the eBPF one as on the kernel of the build (the minimal BTF
+# and the kfunc it carries), as on any other (the kernel's whole BTF and a
+# helper call), and ptrace.
+RECORDERS="ebpf ebpf-whole-btf ptrace"
+
+# record_with RECORDER [EXPECTED_RC] ARGS...: scprof record with one of $RECORDERS
+record_with() {
+	local b=$1
+	shift
+	if [ "$b" = ebpf-whole-btf ]; then
+		SCPROF_TEST_WHOLE_BTF=1 run_scprof record --backend ebpf "$@"
+	else
+		run_scprof record --backend "$b" "$@"
+	fi
+}
+
 teardown() {
 	stop_bg "${BG:-}"
 	if [ -n "${CG:-}" ] && [ -d "$CG" ]; then
@@ -79,8 +95,8 @@ teardown() {
 @test "record follows children, threads and 32-bit calls" {
 	printf '#include <unistd.h>\nint main(void) { return getppid() > 0 ? 0 : 1; }\n' > "$TMP/t32.c"
 	gcc -m32 -o "$TMP/t32" "$TMP/t32.c" || skip "gcc -m32 cannot build (gcc-multilib missing)"
-	for b in ebpf ptrace; do
-		run_scprof record --backend "$b" -o "$TMP/p.json" -- sh -c "$TMP/t32; python3 -c 'import threading; t = threading.Thread(target=lambda: open(\"/dev/null\").close()); t.start(); t.join()'"
+	for b in $RECORDERS; do
+		record_with "$b" -o "$TMP/p.json" -- sh -c "$TMP/t32; python3 -c 'import threading; t = threading.Thread(target=lambda: open(\"/dev/null\").close()); t.start(); t.join()'"
 		assert_output_contains "on x86_64"
 		assert_output_contains "on x86 "
 		grep -q SCMP_ARCH_X86 "$TMP/p.json"
@@ -97,8 +113,8 @@ teardown() {
 	# i386's getuid32 is 199; x86_64's 199 is fremovexattr
 	printf '#include <stdio.h>\n#include <unistd.h>\nint main(void) { long r; __asm__ volatile("int $0x80" : "=a"(r) : "a"(199L) : "memory"); printf("%%ld %%d\\n", r, (int)getuid()); return 0; }\n' > "$TMP/int80.c"
 	gcc -O2 -o "$TMP/int80" "$TMP/int80.c"
-	for b in ebpf ptrace; do
-		run_scprof record -q --backend "$b" -o "$TMP/p.json" -- "$TMP/int80"
+	for b in $RECORDERS; do
+		record_with "$b" -q -o "$TMP/p.json" -- "$TMP/int80"
 		local want=$output
 		grep -q SCMP_ARCH_X86 "$TMP/p.json"
 		names "$TMP/p.json" > "$TMP/n"
@@ -131,8 +147,8 @@ teardown() {
 }
 
 @test "--args writes argument rules: socket domain and type, W^X for mmap and mprotect" {
-	for b in ebpf ptrace; do
-		run_scprof record --backend "$b" --args -o "$TMP/p.json" -- python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()'
+	for b in $RECORDERS; do
+		record_with "$b" --args -o "$TMP/p.json" -- python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()'
 		python3 - "$TMP/p.json" <<'EOF'
 import json, sys
 p = json.load(open(sys.argv[1]))
