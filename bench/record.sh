@@ -11,6 +11,7 @@
 #     a python3 script writing, reading and hashing 1,500 files (about 0.5 s)
 #   start-up: record -- true against the empty hook's loader and true alone
 #   memory: the recorder's peak RSS
+# ONLY=dd runs the syscall-bound rows alone, for more rounds in less time.
 set -euo pipefail
 scprof=$(realpath "${1:-build/cli/scprof}")
 build=$(dirname "$(dirname "$scprof")")
@@ -111,6 +112,7 @@ for ((r = 0; r < R; r++)); do
 	# can run slower here, and a build or script run leaves caches (dentries,
 	# inodes, the freed files' slabs) that make the next one faster
 	in_turn dd_floor dd_rec
+	[ "${ONLY:-}" != dd ] || continue
 	time_ms strace -f -c -o /dev/null "${pdd_cmd[@]}" >> "$work/strace"
 	time_ms "$scprof" record -q --backend ptrace -o "$work/p.json" -- "${pdd_cmd[@]}" >> "$work/ptrace"
 	build_it
@@ -127,6 +129,13 @@ floor_ms=$(median < "$work/floor")
 ebpf=$(median < "$work/ebpf")
 sfloor=$(median < "$work/sfloor")
 sebpf=$(median < "$work/sebpf")
+echo "| benchmark (median of $R, ms) | scprof | baseline | ratio |"
+echo "|---|---|---|---|"
+echo "| dd bs=1 count=$COUNT, record (ebpf) vs empty hook | $ebpf | empty hook: $floor_ms | $(ratio "$ebpf" "$floor_ms") |"
+echo "| same, dd's own reported time (no start-up) | $sebpf | empty hook: $sfloor | $(ratio "$sebpf" "$sfloor") |"
+echo "| dd bs=1 count=$COUNT, record (ebpf) vs native | $ebpf | native: $native | $(ratio "$ebpf" "$native") |"
+echo "| dd bs=1 count=$COUNT, empty hook vs native | $floor_ms | native: $native | $(ratio "$floor_ms" "$native") |"
+[ "${ONLY:-}" != dd ] || exit 0
 strace_ms=$(median < "$work/strace")
 ptrace_ms=$(median < "$work/ptrace")
 bnative=$(median < "$work/bnative")
@@ -139,12 +148,6 @@ tebpf=$(median < "$work/tebpf")
 rss=$( { /usr/bin/time -f %M "${rec[@]}" "${dd_cmd[@]}" >/dev/null; } 2>&1 | tail -1)
 prss=$( { /usr/bin/time -f %M "$scprof" record -q --backend ptrace -o "$work/p.json" -- "${pdd_cmd[@]}" >/dev/null; } 2>&1 | tail -1)
 
-echo "| benchmark (median of $R, ms) | scprof | baseline | ratio |"
-echo "|---|---|---|---|"
-echo "| dd bs=1 count=$COUNT, record (ebpf) vs empty hook | $ebpf | empty hook: $floor_ms | $(ratio "$ebpf" "$floor_ms") |"
-echo "| same, dd's own reported time (no start-up) | $sebpf | empty hook: $sfloor | $(ratio "$sebpf" "$sfloor") |"
-echo "| dd bs=1 count=$COUNT, record (ebpf) vs native | $ebpf | native: $native | $(ratio "$ebpf" "$native") |"
-echo "| dd bs=1 count=$COUNT, empty hook vs native | $floor_ms | native: $native | $(ratio "$floor_ms" "$native") |"
 echo "| dd bs=1 count=$PCOUNT, strace -f -c vs record (ptrace) | $ptrace_ms | strace: $strace_ms | $(ratio "$strace_ms" "$ptrace_ms")x faster |"
 echo "| make -j2 of 49 C files, record (ebpf) vs native | $bebpf | native: $bnative | $(ratio "$bebpf" "$bnative") |"
 echo "| python3 script, record (ebpf) vs native | $pebpf | native: $pnative | $(ratio "$pebpf" "$pnative") |"
