@@ -14,8 +14,8 @@
  *
  * Raw tracepoints (not tp_btf) so that loading needs no vmlinux BTF for the
  * attach point: with the minimal BTF the loader carries (ebpf.c), start-up
- * reads nothing from /sys/kernel/btf.  The task of the entry hook comes from
- * bpf_get_current_task_btf(), so its fields are still read directly.
+ * reads nothing from /sys/kernel/btf.  The entry hook's task is a BTF pointer
+ * all the same (task_cast() below), so its fields are read directly.
  */
 #include "vmlinux.h"
 
@@ -26,6 +26,20 @@
 #include "record.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+#if defined(__TARGET_ARCH_x86)
+/*
+ * task_cast(task): the current task, whose address is @task, as a pointer the
+ * program may read through.  A placeholder call that the loader points, just
+ * before load, at the kfunc bpf_rdonly_cast(task, id of struct task_struct in
+ * the kernel's BTF) when it knows those ids: no cost at run time.  Otherwise
+ * it points it at the helper bpf_get_current_task_btf(), which takes no
+ * arguments: a call on every syscall.  The id is an immediate the loader sets.
+ */
+static struct task_struct *(*const task_cast_call)(__u64 task,
+						   __u32 btf_id) = (void *)RECORD_TASK_CAST_CALL;
+#define task_cast(task) task_cast_call(task, RECORD_TASK_STRUCT_ID)
+#endif
 
 /* Set by the loader before load. */
 /*
@@ -48,19 +62,6 @@ const volatile __u64 cgroup_id = 0;
  */
 const volatile __u64 pidns_dev = 0;
 const volatile __u64 pidns_ino = 0;
-#if defined(__TARGET_ARCH_x86)
-/*
- * task_cast(task): the current task, whose address is @task, as a pointer the
- * program may read through.  A placeholder call that the loader points, just
- * before load, at the kfunc bpf_rdonly_cast(task, id of struct task_struct in
- * the kernel's BTF) when it knows those ids: no cost at run time.  Otherwise
- * it points it at the helper bpf_get_current_task_btf(), which takes no
- * arguments: a call on every syscall.  The id is an immediate the loader sets.
- */
-static struct task_struct *(*const task_cast_call)(__u64 task,
-						   __u32 btf_id) = (void *)RECORD_TASK_CAST_CALL;
-#define task_cast(task) task_cast_call(task, RECORD_TASK_STRUCT_ID)
-#endif
 /* Syscalls whose arguments are captured, per slot, and which arguments (index + 1, 0: none). */
 const volatile __u64 arg_syscalls[RECORD_SLOTS][RECORD_NR_MAX / 64] = {};
 const volatile __u8 arg_first[RECORD_SLOTS][RECORD_NR_MAX] = {};
