@@ -107,6 +107,10 @@ build_rec() { time_ms build_it "${rec[@]}" >> "$work/bebpf"; }
 py_native() { time_ms python3 "$work/script.py" >> "$work/pnative"; }
 py_rec() { time_ms "${rec[@]}" python3 "$work/script.py" >> "$work/pebpf"; }
 for ((r = 0; r < R; r++)); do
+	# the last round's build and script leave dirty files on the disk (/tmp
+	# here): written back now, not by flusher threads during the dd runs, nor
+	# by the journal commit of the recorder's fsync
+	sync
 	time_ms "${dd_cmd[@]}" >> "$work/native"
 	# which of each pair goes first alternates: a dd run right after others
 	# can run slower here, and a build or script run leaves caches (dentries,
