@@ -27,18 +27,22 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#if defined(__TARGET_ARCH_x86)
 /*
  * task_cast(task): the current task, whose address is @task, as a pointer the
- * program may read through.  A placeholder call that the loader points, just
- * before load, at the kfunc bpf_rdonly_cast(task, id of struct task_struct in
- * the kernel's BTF) when it knows those ids: no cost at run time.  Otherwise
- * it points it at the helper bpf_get_current_task_btf(), which takes no
- * arguments: a call on every syscall.  The id is an immediate the loader sets.
+ * program may read through.  On x86_64 a call to the made-up helper number
+ * RECORD_TASK_CAST_CALL, which the loader rewrites just before load (entry
+ * hooks only: prepare_entry() in ebpf.c) into the kfunc bpf_rdonly_cast(task,
+ * id of struct task_struct in the kernel's BTF) when it knows those ids: no
+ * cost at run time.  Otherwise it rewrites it into the helper
+ * bpf_get_current_task_btf(), which takes no arguments: a call each time.  The
+ * id is an immediate the loader rewrites too.  Elsewhere, that helper.
  */
+#if defined(__TARGET_ARCH_x86)
 static struct task_struct *(*const task_cast_call)(__u64 task,
 						   __u32 btf_id) = (void *)RECORD_TASK_CAST_CALL;
 #define task_cast(task) task_cast_call(task, RECORD_TASK_STRUCT_ID)
+#else
+#define task_cast(task) ((void)(task), bpf_get_current_task_btf())
 #endif
 
 /* Set by the loader before load. */
@@ -266,10 +270,13 @@ static __noinline void record_big(__u32 slot, __u32 nr)
 		bpf_map_update_elem(&big, &key, &one, BPF_NOEXIST);
 }
 
-/* The current task's pid, learning the offset of the registers on the way. */
-static __always_inline __u32 current_pid(__u64 regs)
+/*
+ * The pid of the current task, whose address is @task, learning the offset of
+ * the registers on the way.
+ */
+static __always_inline __u32 current_pid(__u64 regs, __u64 task_addr)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = task_cast(task_addr);
 
 	if (!regs_offset)
 		regs_offset = regs - (__u64)task->stack;
@@ -288,11 +295,14 @@ static __always_inline void join(__u32 pid)
 /* Follow the current task when its call is the loader's mark; the call itself is not counted. */
 static __noinline void check_mark(struct pt_regs *regs)
 {
+	__u64 task;
+
 	if (syscall_arg(regs, false, 0) != RECORD_MARK_OPTION ||
 	    syscall_arg(regs, false, 1) != mark_cookie)
 		return;
-	join(current_pid((__u64)regs));
-	place((__u64)regs, bpf_get_current_task());
+	task = bpf_get_current_task();
+	join(current_pid((__u64)regs, task));
+	place((__u64)regs, task);
 }
 
 /* Is the current task one of the seeds?  It is not any more. */
@@ -307,10 +317,14 @@ static __always_inline bool take_seed(void)
 	return true;
 }
 
-/* A task the entry hook could not place: followed after all, a seed, or in the cgroup? */
-static __noinline bool check_pid(struct pt_regs *regs)
+/*
+ * A task the entry hook could not place: followed after all, a seed, or in the
+ * cgroup?  Its address if so, else 0.
+ */
+static __noinline __u64 check_pid(struct pt_regs *regs)
 {
-	__u32 pid = current_pid((__u64)regs);
+	__u64 task = bpf_get_current_task();
+	__u32 pid = current_pid((__u64)regs, task);
 
 	if (!is_tracked(pid)) {
 		if (take_seed())
@@ -318,11 +332,11 @@ static __noinline bool check_pid(struct pt_regs *regs)
 		else if (cgroup_id && bpf_get_current_cgroup_id() == cgroup_id)
 			join(pid);
 		else
-			return false;
+			return 0;
 	}
 	if (by_pid())
-		place((__u64)regs, bpf_get_current_task());
-	return true;
+		place((__u64)regs, task);
+	return task;
 }
 
 /*
@@ -383,12 +397,12 @@ static __always_inline int enter(struct pt_regs *regs, long id, bool args)
 	__u32 nr = id;
 
 	if (placed != (__u64)regs) {
-		if ((placed != REGS_SHARED && !by_pid()) || !check_pid(regs)) {
+		task = placed == REGS_SHARED || by_pid() ? check_pid(regs) : 0;
+		if (!task) {
 			if (mark_nr >= 0 && id == mark_nr)
 				check_mark(regs);
 			return 0;
 		}
-		task = bpf_get_current_task();
 	}
 	if (nr >= RECORD_NR_MAX) {
 		count_far(regs, task, nr, args);
