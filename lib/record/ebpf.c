@@ -265,9 +265,9 @@ static bool build_kernel(void)
 }
 
 /*
- * The id in the kernel's BTF of the kfunc bpf_rdonly_cast, at which
- * prepare_entry() points the entry hook's placeholder call
- * (RECORD_TASK_CAST_CALL, record.bpf.c); 0: the helper
+ * The id in the kernel's BTF of the kfunc bpf_rdonly_cast, into which
+ * prepare_entry() rewrites the entry hook's calls to the made-up helper number
+ * RECORD_TASK_CAST_CALL (task_cast() in record.bpf.c); 0: into the helper
  * bpf_get_current_task_btf() instead.  libbpf would look a kfunc up only in
  * the kernel's whole BTF, which start-up does not read on the kernel the build
  * ran on, and there we know the ids.

@@ -44,9 +44,9 @@
 #define RECORD_TASK_BITS 16 /* slots of the followed tasks' registers: 2^16 */
 #define RECORD_TASK_SLOTS (1u << RECORD_TASK_BITS)
 /*
- * Placeholders in the entry hook that the loader sets (ebpf.c): a call it
- * points at bpf_rdonly_cast ("SCPC"), and an immediate it makes the id of
- * struct task_struct in the kernel's BTF ("SCPT").
+ * Made-up values in the entry hook that the loader rewrites (ebpf.c): a
+ * helper number whose calls become bpf_rdonly_cast ("SCPC"), and an immediate
+ * that becomes the id of struct task_struct in the kernel's BTF ("SCPT").
  */
 #define RECORD_TASK_CAST_CALL 0x53435043
 #define RECORD_TASK_STRUCT_ID 0x53435054
