@@ -387,8 +387,35 @@ static __noinline void count_far(struct pt_regs *regs, __u64 task, __u32 nr, boo
 }
 
 /*
+ * The rest of the entry hook: a task not in its slot (followed after all, or
+ * making the loader's mark) or a number beyond counts[].
+ */
+static __noinline int enter_slow(struct pt_regs *regs, long id, bool args)
+{
+	struct record_task *t = task_slot((__u64)regs);
+	__u64 placed = t->regs, task;
+
+	if (placed == (__u64)regs)
+		task = t->task;
+	else if (placed == REGS_SHARED || by_pid())
+		task = check_pid(regs);
+	else
+		task = 0;
+	if (!task) {
+		if (mark_nr >= 0 && id == mark_nr)
+			check_mark(regs);
+		return 0;
+	}
+	count_far(regs, task, id, args);
+	return 0;
+}
+
+/*
  * The entry hook, with the arguments (--args) or without: two programs, of
  * which the loader loads one, so that the path without does not test for it.
+ * A followed task's call with a number in counts[] runs straight through, the
+ * way the compiler lays this out: a taken branch costs more than one that is
+ * not, and each that ends or crosses a 32-byte line costs more on some CPUs.
  */
 static __always_inline int enter(struct pt_regs *regs, long id, bool args)
 {
@@ -396,27 +423,20 @@ static __always_inline int enter(struct pt_regs *regs, long id, bool args)
 	__u64 placed = t->regs, task = t->task;
 	__u32 nr = id;
 
-	if (placed != (__u64)regs) {
-		task = placed == REGS_SHARED || by_pid() ? check_pid(regs) : 0;
-		if (!task) {
-			if (mark_nr >= 0 && id == mark_nr)
-				check_mark(regs);
-			return 0;
-		}
-	}
-	if (nr >= RECORD_NR_MAX) {
-		count_far(regs, task, nr, args);
+	/* loaded here, not again on the way to the count */
+	barrier_var(task);
+	if (placed == (__u64)regs && nr < RECORD_NR_MAX) {
+		/*
+		 * Two branches, not a slot computed from the flag: the count
+		 * then need not wait for the flag to load (2 ns a call here).
+		 */
+		if (!compat_call(regs, task))
+			count(regs, RECORD_SLOT_NATIVE, nr, args);
+		else
+			count(regs, RECORD_SLOT_COMPAT, nr, args);
 		return 0;
 	}
-	/*
-	 * Two branches, not a slot computed from the flag: the count then need
-	 * not wait for the flag to load (which costs 2 ns a call here).
-	 */
-	if (compat_call(regs, task))
-		count(regs, RECORD_SLOT_COMPAT, nr, args);
-	else
-		count(regs, RECORD_SLOT_NATIVE, nr, args);
-	return 0;
+	return enter_slow(regs, id, args);
 }
 
 SEC("raw_tp/sys_enter")
