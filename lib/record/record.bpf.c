@@ -259,7 +259,7 @@ static __noinline void record_args(struct pt_regs *regs, __u32 slot, __u32 nr)
 		__sync_fetch_and_add(&args_lost, 1);
 }
 
-static __noinline void record_big(__u32 slot, __u32 nr)
+static __always_inline void record_big(__u32 slot, __u32 nr)
 {
 	struct record_big_key key = { .slot = slot, .nr = nr };
 	__u64 one = 1, *v = bpf_map_lookup_elem(&big, &key);
@@ -293,7 +293,7 @@ static __always_inline void join(__u32 pid)
 }
 
 /* Follow the current task when its call is the loader's mark; the call itself is not counted. */
-static __noinline void check_mark(struct pt_regs *regs)
+static __always_inline void check_mark(struct pt_regs *regs)
 {
 	__u64 task;
 
@@ -321,7 +321,7 @@ static __always_inline bool take_seed(void)
  * A task the entry hook could not place: followed after all, a seed, or in the
  * cgroup?  Its address if so, else 0.
  */
-static __noinline __u64 check_pid(struct pt_regs *regs)
+static __always_inline __u64 check_pid(struct pt_regs *regs)
 {
 	__u64 task = bpf_get_current_task();
 	__u32 pid = current_pid((__u64)regs, task);
@@ -370,7 +370,7 @@ static __always_inline void count(struct pt_regs *regs, __u32 slot, __u32 nr, bo
 }
 
 /* A number beyond counts[]: an x32 call (x86_64), or one no table has yet. */
-static __noinline void count_far(struct pt_regs *regs, __u64 task, __u32 nr, bool args)
+static __always_inline void count_far(struct pt_regs *regs, __u64 task, __u32 nr, bool args)
 {
 	__u32 slot = compat_call(regs, task) ? RECORD_SLOT_COMPAT : RECORD_SLOT_NATIVE;
 
