@@ -2,6 +2,7 @@
 /* scprof record: a least-privilege profile from the syscalls a workload really makes. */
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -155,6 +156,97 @@ static int start(const struct scprof_record_target *t, enum scprof_backend backe
 	return ret == -ESRCH || ret == -EINVAL || ret == -ENOENT ? EXIT_USAGE : EXIT_SETUP;
 }
 
+/*
+ * The eBPF recorder is released (its programs detached, 0.5 ms here) on a
+ * thread of its own while the profile is written, whose fsync waits on the
+ * disk.  Not the ptrace recorder: only the thread that attached may detach.
+ */
+struct release {
+	struct scprof_recorder *r;
+	int status; /* the command's wait status, -1 when none */
+	pthread_t thread;
+	bool started;
+};
+
+static void *release_thread(void *data)
+{
+	struct release *rel = data;
+
+	scprof_recorder_free(rel->r, &rel->status);
+	return NULL;
+}
+
+static void release_start(struct release *rel, struct scprof_recorder *r)
+{
+	rel->r = r;
+	rel->started = scprof_recorder_backend(r) == SCPROF_BACKEND_EBPF &&
+		       !pthread_create(&rel->thread, NULL, release_thread, rel);
+	if (!rel->started)
+		scprof_recorder_free(r, &rel->status);
+}
+
+/* ... and its end: the command's wait status. */
+static int release_end(struct release *rel)
+{
+	if (rel->started)
+		pthread_join(rel->thread, NULL);
+	rel->started = false;
+	return rel->status;
+}
+
+/* Write the profile of what @o saw; returns the exit code. */
+static int write_profile(const struct scprof_record_target *t, struct scprof_obs *o,
+			 enum scprof_backend used, uint64_t lost,
+			 const struct scprof_generate_opts *g, struct scprof_profile *base,
+			 const char *merge, const char *out, enum scprof_format format, int64_t t0,
+			 bool quiet)
+{
+	_cleanup_error_ struct scprof_error *err = NULL;
+
+	/*
+	 * A command makes at least its execve; seeing nothing means the recorder did
+	 * not follow it, a fault of ours: no profile then.
+	 */
+	if (t->argv && !scprof_obs_count(o)) {
+		cli_error("the %s recorder saw no call of '%s'; no profile written",
+			  backend_name(used), t->argv[0]);
+		return EXIT_SETUP;
+	}
+	if (lost)
+		cli_warning("the kernel dropped %llu record%s of the run: the profile may miss "
+			    "calls; record again, or merge several runs",
+			    (unsigned long long)lost, lost == 1 ? "" : "s");
+	if (!scprof_obs_count(o) && !quiet)
+		cli_warning("no calls were seen: the profile allows only what every program needs");
+
+	_cleanup_(profile_freep) struct scprof_profile *p = NULL;
+
+	if (scprof_record_generate(o, g, &p, &err) < 0)
+		return cli_report(err);
+	if (base) {
+		char **denied = NULL;
+
+		scprof_record_merge(base, p, &denied);
+		for (size_t k = 0; denied && denied[k]; k++) {
+			cli_warning("the run called '%s', which '%s' denies: it stays denied",
+				    denied[k], merge);
+			free(denied[k]);
+		}
+		free(denied);
+	}
+
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+
+	if (scprof_profile_write(base ? base : p, format, 0, &text, &len, &err) < 0)
+		return cli_report(err);
+	int rc = cli_write_output(out, text, len);
+
+	if (rc == EXIT_OK && !quiet)
+		summary(o, used, now_ms() - t0, out);
+	return rc;
+}
+
 /* Record, then write the profile; returns the exit code. */
 static int record(const struct scprof_record_target *t, enum scprof_backend backend,
 		  const struct scprof_generate_opts *g, struct scprof_profile *base,
@@ -193,57 +285,18 @@ static int record(const struct scprof_record_target *t, enum scprof_backend back
 	}
 
 	_cleanup_(obs_freep) struct scprof_obs *o = scprof_obs_new();
+	struct release rel = { 0 };
 
 	scprof_recorder_collect(r, o);
 	enum scprof_backend used = scprof_recorder_backend(r);
 	uint64_t lost = scprof_recorder_lost(r);
 
-	scprof_recorder_free(r, &status);
+	release_start(&rel, r);
+	rc = write_profile(t, o, used, lost, g, base, merge, out, format, t0, quiet);
+	status = release_end(&rel);
 	child_pid = 0;
-	/*
-	 * A command makes at least its execve; seeing nothing means the recorder did
-	 * not follow it, a fault of ours: no profile then.
-	 */
-	if (t->argv && !scprof_obs_count(o)) {
-		cli_error("the %s recorder saw no call of '%s'; no profile written",
-			  backend_name(used), t->argv[0]);
-		return EXIT_SETUP;
-	}
-	if (lost)
-		cli_warning("the kernel dropped %llu record%s of the run: the profile may miss "
-			    "calls; record again, or merge several runs",
-			    (unsigned long long)lost, lost == 1 ? "" : "s");
-	if (!scprof_obs_count(o) && !quiet)
-		cli_warning("no calls were seen: the profile allows only what every program needs");
-
-	_cleanup_(profile_freep) struct scprof_profile *p = NULL;
-
-	if (scprof_record_generate(o, g, &p, &err) < 0)
-		return cli_report(err);
-	if (base) {
-		char **denied = NULL;
-
-		scprof_record_merge(base, p, &denied);
-		for (size_t k = 0; denied && denied[k]; k++) {
-			cli_warning("the run called '%s', which '%s' denies: it stays denied",
-				    denied[k], merge);
-			free(denied[k]);
-		}
-		free(denied);
-	}
-
-	_cleanup_free_ char *text = NULL;
-	size_t len;
-
-	if (scprof_profile_write(base ? base : p, format, 0, &text, &len, &err) < 0)
-		return cli_report(err);
-	rc = cli_write_output(out, text, len);
-	if (rc != EXIT_OK)
+	if (rc != EXIT_OK || !t->argv || status == -1)
 		return rc;
-	if (!quiet)
-		summary(o, used, now_ms() - t0, out);
-	if (!t->argv || status == -1)
-		return EXIT_OK;
 	return WIFEXITED(status)   ? WEXITSTATUS(status) :
 	       WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
 				     EXIT_OK;
