@@ -413,9 +413,9 @@ static __noinline int enter_slow(struct pt_regs *regs, long id, bool args)
 /*
  * The entry hook, with the arguments (--args) or without: two programs, of
  * which the loader loads one, so that the path without does not test for it.
- * A followed task's call with a number in counts[] runs straight through, the
- * way the compiler lays this out: a taken branch costs more than one that is
- * not, and each that ends or crosses a 32-byte line costs more on some CPUs.
+ * A followed task's call with a number in counts[] runs straight through, as
+ * the order of the code below has clang lay it out (__builtin_expect does not
+ * change it for this target): a taken branch costs more than one not taken.
  */
 static __always_inline int enter(struct pt_regs *regs, long id, bool args)
 {
