@@ -7,6 +7,9 @@
 #     under an empty program on the same syscall-entry hook (the floor of any
 #     entry-hook recorder), and under scprof record (start-up included)
 #   ptrace: scprof record --backend ptrace against strace -f -c -o /dev/null
+#     and against the least a RET_TRACE recorder does (bench/trace-floor), all
+#     on one CPU: across two, each stop costs a wake-up of the other CPU (20 to
+#     30 us in this VM), and runs of the same command vary fourfold
 #   build-like: a gcc build of 49 files with make -j2 (about 0.6 s); interpreter:
 #     a python3 script writing, reading and hashing 1,500 files (about 0.5 s)
 #   start-up: record -- true against the empty hook's loader and true alone
@@ -16,6 +19,8 @@ set -euo pipefail
 scprof=$(realpath "${1:-build/cli/scprof}")
 build=$(dirname "$(dirname "$scprof")")
 floor=$build/bench/hook-floor
+tfloor=$build/bench/trace-floor
+cpu=$(($(nproc) - 1))
 R=${R:-7}
 COUNT=${COUNT:-3000000}
 PCOUNT=${PCOUNT:-200000}
@@ -49,8 +54,18 @@ dd_ms() {
 }
 # Attaching to a tracepoint in the grace period after the last program left it
 # waits for that period to end (the kernel's tp_rcu_cond_sync(), 5 to 15 ms
-# here): a hooked run right after another pays it, so each waits a little first.
-settle() { sleep 0.2; }
+# here); and the programs of a run stay loaded about 0.3 s after it, until a
+# later grace period frees them, in which a run is up to 1.5% slower (a getppid
+# loop under the empty hook: 0.296 s with none left, 0.300 to 0.311 s with one).
+# So each run waits until no program of an earlier one is left (at most 2 s).
+settle() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		bpftool prog show 2>/dev/null | grep -q ' name on_' || break
+		sleep 0.02
+	done
+	sleep 0.05
+}
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] / 1000 }'; }
 ratio() { echo "scale=3; $1 / $2" | bc; }
 
@@ -91,6 +106,7 @@ rec=("$scprof" record -q -o "$work/out.json" --)
 : > "$work/sebpf"
 : > "$work/strace"
 : > "$work/ptrace"
+: > "$work/trfloor"
 : > "$work/bnative"
 : > "$work/bebpf"
 : > "$work/pnative"
@@ -102,23 +118,27 @@ rec=("$scprof" record -q -o "$work/out.json" --)
 in_turn() { if ((r % 2)); then "$2" && "$1"; else "$1" && "$2"; fi; }
 dd_floor() { settle && dd_ms "$work/floor" "$work/sfloor" "$floor" "${dd_cmd[@]}"; }
 dd_rec() { settle && dd_ms "$work/ebpf" "$work/sebpf" "${rec[@]}" "${dd_cmd[@]}"; }
-build_native() { time_ms build_it >> "$work/bnative"; }
-build_rec() { time_ms build_it "${rec[@]}" >> "$work/bebpf"; }
-py_native() { time_ms python3 "$work/script.py" >> "$work/pnative"; }
-py_rec() { time_ms "${rec[@]}" python3 "$work/script.py" >> "$work/pebpf"; }
+build_native() { settle && time_ms build_it >> "$work/bnative"; }
+build_rec() { settle && time_ms build_it "${rec[@]}" >> "$work/bebpf"; }
+py_native() { settle && time_ms python3 "$work/script.py" >> "$work/pnative"; }
+py_rec() { settle && time_ms "${rec[@]}" python3 "$work/script.py" >> "$work/pebpf"; }
 for ((r = 0; r < R; r++)); do
 	# the last round's build and script leave dirty files on the disk (/tmp
 	# here): written back now, not by flusher threads during the dd runs, nor
 	# by the journal commit of the recorder's fsync
 	sync
+	settle
 	time_ms "${dd_cmd[@]}" >> "$work/native"
 	# which of each pair goes first alternates: a dd run right after others
 	# can run slower here, and a build or script run leaves caches (dentries,
 	# inodes, the freed files' slabs) that make the next one faster
 	in_turn dd_floor dd_rec
 	[ "${ONLY:-}" != dd ] || continue
-	time_ms strace -f -c -o /dev/null "${pdd_cmd[@]}" >> "$work/strace"
-	time_ms "$scprof" record -q --backend ptrace -o "$work/p.json" -- "${pdd_cmd[@]}" >> "$work/ptrace"
+	settle
+	time_ms taskset -c "$cpu" strace -f -c -o /dev/null "${pdd_cmd[@]}" >> "$work/strace"
+	time_ms taskset -c "$cpu" "$tfloor" "${pdd_cmd[@]}" >> "$work/trfloor"
+	time_ms taskset -c "$cpu" "$scprof" record -q --backend ptrace -o "$work/p.json" -- \
+		"${pdd_cmd[@]}" >> "$work/ptrace"
 	build_it
 	in_turn build_native build_rec
 	in_turn py_native py_rec
@@ -142,6 +162,7 @@ echo "| dd bs=1 count=$COUNT, empty hook vs native | $floor_ms | native: $native
 [ "${ONLY:-}" != dd ] || exit 0
 strace_ms=$(median < "$work/strace")
 ptrace_ms=$(median < "$work/ptrace")
+trfloor=$(median < "$work/trfloor")
 bnative=$(median < "$work/bnative")
 bebpf=$(median < "$work/bebpf")
 pnative=$(median < "$work/pnative")
@@ -152,7 +173,8 @@ tebpf=$(median < "$work/tebpf")
 rss=$( { /usr/bin/time -f %M "${rec[@]}" "${dd_cmd[@]}" >/dev/null; } 2>&1 | tail -1)
 prss=$( { /usr/bin/time -f %M "$scprof" record -q --backend ptrace -o "$work/p.json" -- "${pdd_cmd[@]}" >/dev/null; } 2>&1 | tail -1)
 
-echo "| dd bs=1 count=$PCOUNT, strace -f -c vs record (ptrace) | $ptrace_ms | strace: $strace_ms | $(ratio "$strace_ms" "$ptrace_ms")x faster |"
+echo "| dd bs=1 count=$PCOUNT, strace -f -c vs record (ptrace), one CPU | $ptrace_ms | strace: $strace_ms | $(ratio "$strace_ms" "$ptrace_ms")x faster |"
+echo "| same, record (ptrace) vs the least RET_TRACE tracer | $ptrace_ms | trace-floor: $trfloor | $(ratio "$ptrace_ms" "$trfloor") |"
 echo "| make -j2 of 49 C files, record (ebpf) vs native | $bebpf | native: $bnative | $(ratio "$bebpf" "$bnative") |"
 echo "| python3 script, record (ebpf) vs native | $pebpf | native: $pnative | $(ratio "$pebpf" "$pnative") |"
 echo "| start-up: record -- true vs the empty hook's loader | $tebpf | hook-floor true: $tfloor; true: $tnative | added $(echo "scale=3; $tebpf - $tfloor" | bc) ms |"
