@@ -127,6 +127,14 @@ SCPROF_PUBLIC int scprof_pod_resolve_localhost(const char *root, const char *rel
 					       struct scprof_error **err);
 
 /*
+ * The seccomp annotations of before seccompProfile (Kubernetes 1.19), still
+ * in old manifests: the pod's, and the prefix of a container's, whose name
+ * follows it.
+ */
+#define SCPROF_SECCOMP_POD_ANNOTATION "seccomp.security.alpha.kubernetes.io/pod"
+#define SCPROF_SECCOMP_CONTAINER_ANNOTATION "container.seccomp.security.alpha.kubernetes.io/"
+
+/*
  * The keys from a manifest of @kind to its pod template ("spec", "template"),
  * NULL-terminated; none for a Pod; NULL for a kind without a pod template.
  * Static.

@@ -405,8 +405,6 @@ static void app_armor(struct pod *p, const struct ctr *c, const struct node *sc,
 }
 
 #define APPARMOR_PREFIX "container.apparmor.security.beta.kubernetes.io/"
-#define SECCOMP_POD_ANN "seccomp.security.alpha.kubernetes.io/pod"
-#define SECCOMP_CTR_PREFIX "container.seccomp.security.alpha.kubernetes.io/"
 
 static void annotation_finding(struct pod *p, const char *id, const struct ctr *c, size_t k,
 			       const char *allowed, const char *what)
@@ -530,14 +528,15 @@ static void seccomp_annotations(struct pod *p)
 	for (size_t k = 0; a && k < a->len; k++) {
 		const char *key = a->keys[k].name;
 		const struct ctr *c = NULL;
-		if (!strncmp(key, SECCOMP_CTR_PREFIX, strlen(SECCOMP_CTR_PREFIX))) {
-			const char *name = key + strlen(SECCOMP_CTR_PREFIX);
+		if (!strncmp(key, SCPROF_SECCOMP_CONTAINER_ANNOTATION,
+			     strlen(SCPROF_SECCOMP_CONTAINER_ANNOTATION))) {
+			const char *name = key + strlen(SCPROF_SECCOMP_CONTAINER_ANNOTATION);
 			for (size_t i = 0; i < p->n_c && !c; i++)
 				if (p->c[i].name && !strcmp(p->c[i].name, name))
 					c = &p->c[i];
 			if (!c)
 				continue; /* PSA only looks up the containers the pod has */
-		} else if (strcmp(key, SECCOMP_POD_ANN)) {
+		} else if (strcmp(key, SCPROF_SECCOMP_POD_ANNOTATION)) {
 			continue;
 		}
 		if (!valid_seccomp_annotation(a->items[k]))
@@ -933,13 +932,15 @@ static void seccomp_annotation_advice(struct pod *p)
 		return;
 	for (size_t k = 0; a && k < a->len; k++) {
 		const char *key = a->keys[k].name;
-		bool ctr = !strncmp(key, SECCOMP_CTR_PREFIX, strlen(SECCOMP_CTR_PREFIX));
-		if (!ctr && strcmp(key, SECCOMP_POD_ANN))
+		bool ctr = !strncmp(key, SCPROF_SECCOMP_CONTAINER_ANNOTATION,
+				    strlen(SCPROF_SECCOMP_CONTAINER_ANNOTATION));
+		if (!ctr && strcmp(key, SCPROF_SECCOMP_POD_ANNOTATION))
 			continue;
 		const struct node *v = a->items[k];
 		const struct ctr *c = NULL;
 		for (size_t i = 0; ctr && i < p->n_c && !c; i++)
-			if (!strcmp(p->c[i].name, key + strlen(SECCOMP_CTR_PREFIX)))
+			if (!strcmp(p->c[i].name,
+				    key + strlen(SCPROF_SECCOMP_CONTAINER_ANNOTATION)))
 				c = &p->c[i];
 		if (annotation_agrees(v,
 				      node_get(ctr ? c ? c->sc : NULL : p->psc, "seccompProfile")))

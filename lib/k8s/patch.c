@@ -44,9 +44,6 @@
 #include "scprof/pod.h"
 #include "util/util.h"
 
-#define SECCOMP_POD_ANN "seccomp.security.alpha.kubernetes.io/pod"
-#define SECCOMP_CTR_PREFIX "container.seccomp.security.alpha.kubernetes.io/"
-
 /* Replace @del bytes at @at by @text; edits at one place keep the order they were made in. */
 struct edit {
 	size_t at, del;
@@ -1046,9 +1043,10 @@ static int patch_pod(struct patcher *p, const struct node *const *path, size_t d
 		node_object_add(want, "securityContext", scw);
 		if ((e = merge(p, spec, want, spec_path)) < 0)
 			return e;
-		return fix_annotation(p, tmpl, SECCOMP_POD_ANN, tpath);
+		return fix_annotation(p, tmpl, SCPROF_SECCOMP_POD_ANNOTATION, tpath);
 	}
-	_cleanup_free_ char *key = xasprintf(SECCOMP_CTR_PREFIX "%s", p->o->container);
+	_cleanup_free_ char *key =
+		xasprintf(SCPROF_SECCOMP_CONTAINER_ANNOTATION "%s", p->o->container);
 	return fix_annotation(p, tmpl, key, tpath);
 }
 

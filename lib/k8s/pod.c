@@ -295,8 +295,8 @@ static int seccomp(struct reader *r, const struct node *psc, const struct node *
 {
 	struct scprof_pod_context *c = r->c;
 	_cleanup_free_ char *ckey =
-		xasprintf("container.seccomp.security.alpha.kubernetes.io/%s", c->container);
-	const char *pkey = "seccomp.security.alpha.kubernetes.io/pod";
+		xasprintf(SCPROF_SECCOMP_CONTAINER_ANNOTATION "%s", c->container);
+	const char *pkey = SCPROF_SECCOMP_POD_ANNOTATION;
 	_cleanup_free_ char *cp = xasprintf("%s.seccompProfile", cpath);
 	_cleanup_free_ char *pp = xasprintf("%s.seccompProfile", ppath);
 	const struct node *n;
