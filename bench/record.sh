@@ -19,7 +19,7 @@ set -euo pipefail
 scprof=$(realpath "${1:-build/cli/scprof}")
 build=$(dirname "$(dirname "$scprof")")
 floor=$build/bench/hook-floor
-tfloor=$build/bench/trace-floor
+trace_floor=$build/bench/trace-floor
 cpu=$(($(nproc) - 1))
 R=${R:-7}
 COUNT=${COUNT:-3000000}
@@ -136,7 +136,7 @@ for ((r = 0; r < R; r++)); do
 	[ "${ONLY:-}" != dd ] || continue
 	settle
 	time_ms taskset -c "$cpu" strace -f -c -o /dev/null "${pdd_cmd[@]}" >> "$work/strace"
-	time_ms taskset -c "$cpu" "$tfloor" "${pdd_cmd[@]}" >> "$work/trfloor"
+	time_ms taskset -c "$cpu" "$trace_floor" "${pdd_cmd[@]}" >> "$work/trfloor"
 	time_ms taskset -c "$cpu" "$scprof" record -q --backend ptrace -o "$work/p.json" -- \
 		"${pdd_cmd[@]}" >> "$work/ptrace"
 	build_it
