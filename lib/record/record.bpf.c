@@ -388,19 +388,13 @@ static __always_inline void count_far(struct pt_regs *regs, __u64 task, __u32 nr
 
 /*
  * The rest of the entry hook: a task not in its slot (followed after all, or
- * making the loader's mark) or a number beyond counts[].
+ * making the loader's mark) or a number beyond counts[].  @placed and @task:
+ * what the hook read from the slot.
  */
-static __noinline int enter_slow(struct pt_regs *regs, long id, bool args)
+static __noinline int enter_slow(struct pt_regs *regs, long id, bool args, __u64 placed, __u64 task)
 {
-	struct record_task *t = task_slot((__u64)regs);
-	__u64 placed = t->regs, task;
-
-	if (placed == (__u64)regs)
-		task = t->task;
-	else if (placed == REGS_SHARED || by_pid())
-		task = check_pid(regs);
-	else
-		task = 0;
+	if (placed != (__u64)regs)
+		task = placed == REGS_SHARED || by_pid() ? check_pid(regs) : 0;
 	if (!task) {
 		if (mark_nr >= 0 && id == mark_nr)
 			check_mark(regs);
@@ -436,7 +430,7 @@ static __always_inline int enter(struct pt_regs *regs, long id, bool args)
 			count(regs, RECORD_SLOT_COMPAT, nr, args);
 		return 0;
 	}
-	return enter_slow(regs, id, args);
+	return enter_slow(regs, id, args, placed, task);
 }
 
 SEC("raw_tp/sys_enter")
